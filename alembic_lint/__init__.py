@@ -1,0 +1,3 @@
+"""alembic-lint: a static analyzer for Alembic migration folders."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+"""A JSON list of findings: path, line, column, end_line, end_column (1-based), code,
+name, message, severity."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.report import display_path
+
+
+def diagnostic_to_dict(d: Diagnostic, cwd: Path) -> dict[str, object]:
+    return {
+        "path": display_path(d.path, cwd),
+        "line": d.span.line,
+        "column": d.span.col + 1,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_col + 1,
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "severity": d.severity,
+    }
+
+
+def format_json(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
+    return json.dumps([diagnostic_to_dict(d, cwd) for d in diagnostics], indent=2) + "\n"

@@ -1,0 +1,31 @@
+"""The rule registry: every rule, once, in code order."""
+
+from __future__ import annotations
+
+from alembic_lint.rules.base import Context, FileRule, GraphRule, Rule
+from alembic_lint.rules.branch_label_conflict import BranchLabelConflict
+from alembic_lint.rules.duplicate_revision import DuplicateRevision
+from alembic_lint.rules.dynamic_revision import DynamicRevision
+from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
+from alembic_lint.rules.invalid_revision import InvalidRevision
+from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
+from alembic_lint.rules.revision_cycle import RevisionCycle
+from alembic_lint.rules.syntax_error import UnparsableMigration
+
+RULES: tuple[Rule, ...] = (
+    UnparsableMigration(),
+    MultipleHeads(),
+    MissingDownRevision(),
+    DuplicateRevision(),
+    RevisionCycle(),
+    MultipleBases(),
+    MissingDependency(),
+    BranchLabelConflict(),
+    InvalidRevision(),
+    DynamicRevision(),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+__all__ = ["RULES", "RULES_BY_CODE", "RULES_BY_NAME", "Context", "FileRule", "GraphRule", "Rule"]

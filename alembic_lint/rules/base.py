@@ -1,0 +1,68 @@
+"""What a rule is: a documented unit with a code, a name and a check function."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
+
+if TYPE_CHECKING:
+    from alembic_lint.graph import RevisionGraph
+    from alembic_lint.parse import Migration
+    from alembic_lint.settings import Settings
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may know besides the file or graph it checks."""
+
+    settings: Settings
+    root: Path | None = None  # the script directory (or versions folder) being linted
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Rule:
+    """Base of every rule. The subclass docstring is the rule's documentation:
+    a one-line summary, then "What it does", "Why is this bad?", "Example", "Use instead"."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    default: ClassVar[bool] = True
+    severity: ClassVar[Severity] = "error"
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.documentation().splitlines()[0] if cls.__doc__ else ""
+
+    def diagnostic(
+        self,
+        path: Path,
+        span: Span,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> Diagnostic:
+        return Diagnostic(path, span, self.code, self.name, message, self.severity, fix, related)
+
+
+class FileRule(Rule):
+    """A rule that looks at one migration at a time."""
+
+    def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class GraphRule(Rule):
+    """A rule that looks at the revision graph of a whole script directory."""
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.graph import DynamicRevision as DynamicProblem
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.rules.base import Context, GraphRule
+
+
+class DynamicRevision(GraphRule):
+    """`revision` or `down_revision` is not a literal.
+
+    ## What it does
+    Reports a `revision` or `down_revision` whose value is computed (a call, a
+    constant imported from the application, string concatenation) or assigned
+    inside an `if`/`try` block.
+
+    ## Why is this bad?
+    The value is only known by importing the file, which alembic-lint never
+    does. The graph cannot be verified statically: heads and dangling references
+    in this folder are not reported while such a file exists. It also makes the
+    history hard to read for people.
+
+    ## Example
+    ```python
+    revision = "c3d4e5f6a7b8"
+    down_revision = get_previous_revision(revision)
+    ```
+
+    ## Use instead
+    ```python
+    revision = "c3d4e5f6a7b8"
+    down_revision = "b2c3d4e5f6a7"
+    ```
+    """
+
+    code = "ALM009"
+    name = "dynamic-revision"
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        for problem in graph.problems:
+            if not isinstance(problem, DynamicProblem):
+                continue
+            name = problem.binding.name
+            if problem.binding.conditional:
+                what = f"`{name}` is assigned inside a block"
+            else:
+                what = f"`{name}` is not a literal ({problem.value.text})"
+            yield self.diagnostic(
+                problem.migration.path,
+                problem.value.span if not problem.binding.conditional else problem.binding.span,
+                f"{what}; the graph cannot be verified statically, so heads and missing revisions "
+                "are not checked in this folder: write the id as a string literal",
+            )

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from alembic_lint.diagnostics import Diagnostic, Related, Span
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.rules.base import Context, GraphRule
+
+
+def _competitors(graph: RevisionGraph, ends: Sequence[str]) -> dict[str, list[str]]:
+    """For each head (or base), the others no branch label tells apart from it."""
+    usable = [nid for nid in ends if nid not in graph.tainted]
+    return {nid: [other for other in usable if other != nid and not graph.distinguished(nid, other)] for nid in usable}
+
+
+def _quoted(ids: Sequence[str]) -> str:
+    return ", ".join(repr(i) for i in ids)
+
+
+class MultipleHeads(GraphRule):
+    """More than one head revision that no branch label tells apart.
+
+    ## What it does
+    Reports every head revision (a revision that no other revision names as its
+    `down_revision`) when another head exists that is not on a different named
+    branch. Heads of separate named branches (each carries, declared or
+    inherited, a branch label the other lacks, such as `expand`/`contract`) are
+    intentional and not reported.
+
+    ## Why is this bad?
+    Two branches each added a migration on the same parent and both were merged.
+    `alembic upgrade head` then fails in the deploy with "Multiple head revisions
+    are present", and `alembic revision` refuses to create the next migration.
+
+    ## Example
+    ```python
+    # versions/c3_add_email.py
+    revision = "c3"
+    down_revision = "b2"
+    # versions/d4_add_phone.py
+    revision = "d4"
+    down_revision = "b2"
+    ```
+
+    ## Use instead
+    Re-chain the later migration onto the other head, or write a merge revision
+    with `alembic merge heads`:
+    ```python
+    # versions/d4_add_phone.py
+    revision = "d4"
+    down_revision = "c3"
+    ```
+    """
+
+    code = "ALM001"
+    name = "multiple-heads"
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        if not graph.complete:
+            return
+        for head, others in _competitors(graph, graph.heads).items():
+            if not others:
+                continue
+            node = graph.nodes[head]
+            yield self.diagnostic(
+                node.migration.path,
+                node.revision_span,
+                f"revision {head!r} is a head alongside {_quoted(others)}: `alembic upgrade head` will fail; "
+                f"set down_revision to the latest head or run `alembic merge heads`",
+                related=tuple(
+                    Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other head {o!r}")
+                    for o in others
+                ),
+            )
+
+
+class MultipleBases(GraphRule):
+    """More than one base revision that no branch label tells apart.
+
+    ## What it does
+    Reports every base revision (`down_revision = None`) when another base exists
+    that is not on a different named branch.
+
+    ## Why is this bad?
+    A second base usually means a migration was created with no parent (copied
+    from another project, or `down_revision` cleared by hand). Its chain is
+    disconnected from the rest of the history: it runs in an arbitrary order and
+    `alembic downgrade base` becomes ambiguous.
+
+    ## Example
+    ```python
+    # versions/x1_add_tags.py
+    revision = "x1"
+    down_revision = None  # but "a1" is already the base
+    ```
+
+    ## Use instead
+    ```python
+    revision = "x1"
+    down_revision = "d4"  # the revision it really follows
+    ```
+    If the second root is intentional, give each root a branch label
+    (`branch_labels = ("tags",)`).
+    """
+
+    code = "ALM005"
+    name = "multiple-bases"
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        if not graph.complete:
+            return
+        for base, others in _competitors(graph, graph.bases).items():
+            if not others:
+                continue
+            node = graph.nodes[base]
+            binding = node.migration.down_revision
+            span: Span = binding.value_span if binding else node.revision_span
+            yield self.diagnostic(
+                node.migration.path,
+                span,
+                f"revision {base!r} is a base alongside {_quoted(others)}; set its down_revision to the "
+                f"revision it follows, or give each root its own branch label",
+                related=tuple(
+                    Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other base {o!r}")
+                    for o in others
+                ),
+            )

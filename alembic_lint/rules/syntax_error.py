@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.parse import ParseFailure
+from alembic_lint.rules.base import Context, GraphRule
+
+
+class UnparsableMigration(GraphRule):
+    """A migration file cannot be read, decoded or parsed.
+
+    ## What it does
+    Reports files in a versions folder that cannot be read, whose bytes do not
+    decode with their declared encoding, or that are not valid Python.
+
+    ## Why is this bad?
+    alembic imports every file in the versions folder for every command, even
+    `alembic heads`. One broken file makes every command fail, and its revision
+    is missing from the graph, so other checks cannot be trusted either.
+
+    ## Example
+    ```python
+    revision = "1a2b3c4d5e6f"
+    down_revision = ("0f9e8d7c6b5a"
+    ```
+
+    ## Use instead
+    ```python
+    revision = "1a2b3c4d5e6f"
+    down_revision = "0f9e8d7c6b5a"
+    ```
+    """
+
+    code = "ALM000"
+    name = "syntax-error"
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        for failure in graph.opaque:
+            if isinstance(failure, ParseFailure):
+                yield self.diagnostic(failure.path, failure.span, failure.message)
