@@ -1,0 +1,293 @@
+"""The server's state, without the protocol: open buffers, per-file parse results,
+and the diagnostics last reported for every file.
+
+The unit of work is a versions folder (a script directory's version locations).
+Editing a file re-parses that file only; linting a folder rebuilds its graph from
+the kept parse results and runs the rules through `alembic_lint.lint.check`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.lint import check
+from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_migration
+from alembic_lint.settings import Settings
+from alembic_lint.source import DecodeError, decode_source
+
+logger = logging.getLogger(__name__)
+
+Parsed = Migration | ParseFailure
+Report = dict[Path, tuple[Diagnostic, ...]]
+CONFIG_FILES = frozenset({"alembic.ini", "pyproject.toml"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file's parse result, the text it came from, and the disk state it was read at."""
+
+    parsed: Parsed
+    text: str | None  # None when the bytes do not decode
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk; None for a buffer
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def read_entry(path: Path) -> Entry:
+    """Parse a file from disk."""
+    stamp = _stamp(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Entry(read_migration(path), None, stamp)
+    text = decode_source(data)
+    if isinstance(text, DecodeError):
+        return Entry(parse_migration(path, data), None, stamp)
+    return Entry(parse_migration(path, text), text, stamp)
+
+
+def buffer_entry(path: Path, text: str) -> Entry:
+    """Parse an editor buffer."""
+    return Entry(parse_migration(path, text), text)
+
+
+@dataclass
+class FolderState:
+    """One versions folder: its files, their parse results, its graph and diagnostics."""
+
+    folder: VersionFolder
+    entries: dict[Path, Entry] = field(default_factory=dict)
+    graph: RevisionGraph | None = None
+    diagnostics: Report = field(default_factory=dict)  # files with findings only
+    reported: set[Path] = field(default_factory=set)  # files the client was last told have findings
+    dirty: bool = True
+    rescan: bool = False
+
+    @property
+    def key(self) -> tuple[Path, ...]:
+        return self.folder.locations
+
+    def holds(self, path: Path) -> bool:
+        return holds_file(self.folder, path)
+
+    def touches(self, path: Path) -> bool:
+        """True when a change at `path` (a file or a whole folder) may change this folder's files."""
+        return self.holds(path) or any(path == loc or path in loc.parents or loc in path.parents for loc in self.key)
+
+    def order(self, path: Path) -> tuple[int, tuple[str, ...], str]:
+        """alembic's walk order: location, then top-down with sorted folder and file names."""
+        for index, location in enumerate(self.key):
+            if location in path.parents:
+                return index, path.parent.relative_to(location).parts, path.name
+        return len(self.key), path.parent.parts, path.name
+
+
+class Session:
+    """Everything the server knows, independent of the protocol."""
+
+    def __init__(self, settings: Callable[[VersionFolder], Settings]) -> None:
+        self.settings = settings
+        self.documents: dict[Path, str] = {}  # open buffers
+        self.folders: dict[tuple[Path, ...], FolderState] = {}
+        self._outside: set[Path] = set()  # files known to be in no versions folder
+        self.generation = 0  # bumped whenever some file's diagnostics change
+
+    # -- where files belong ----------------------------------------------------------
+    def folder_of(self, path: Path) -> FolderState | None:
+        for state in self.folders.values():
+            if state.holds(path):
+                return state
+        if path in self._outside:
+            return None
+        try:
+            found = folder_for_file(path)
+        except (DiscoveryError, OSError) as exc:
+            logger.warning("%s: cannot find its versions folder: %s", path, exc)
+            found = None
+        if found is None:
+            logger.warning("%s: not in any alembic versions folder; not linted", path)
+            self._outside.add(path)
+            return None
+        state = self.folders.get(found.locations)
+        if state is None:
+            state = self.folders[found.locations] = FolderState(found)
+        return state
+
+    def text_of(self, path: Path) -> str | None:
+        """The text the diagnostics of `path` were computed on."""
+        if path in self.documents:
+            return self.documents[path]
+        for state in self.folders.values():
+            entry = state.entries.get(path)
+            if entry is not None:
+                return entry.text
+        entry = read_entry(path)
+        return entry.text
+
+    def parsed(self, path: Path) -> tuple[FolderState, Parsed] | None:
+        """The folder of a file and the parse result it was last linted with."""
+        state = self.folder_of(path)
+        if state is None:
+            return None
+        entry = state.entries.get(path)
+        if entry is None:
+            return None
+        return state, entry.parsed
+
+    # -- events ----------------------------------------------------------------------
+    def open(self, path: Path, text: str) -> FolderState | None:
+        self.documents[path] = text
+        state = self.folder_of(path)
+        if state is not None:
+            state.entries[path] = buffer_entry(path, text)
+            state.dirty = True
+        return state
+
+    change = open
+
+    def close(self, path: Path) -> FolderState | None:
+        self.documents.pop(path, None)
+        state = self.folder_of(path)
+        if state is not None:
+            state.entries.pop(path, None)  # back to what is on disk (or gone, if never saved)
+            state.dirty = True
+        return state
+
+    def saved(self, path: Path, *, rescan: bool) -> FolderState | None:
+        """A buffer was written. Without file watching, the folder is re-listed from disk."""
+        state = self.folder_of(path)
+        if state is not None and rescan:
+            state.rescan = state.dirty = True
+        return state
+
+    def disk_changed(self, path: Path) -> Report:
+        """A file or folder was created, changed or deleted on disk.
+
+        Returns the files to clear at once (folders that are no longer found)."""
+        self._outside.clear()  # a new env.py or config can put files into a folder
+        if path.name in CONFIG_FILES:
+            return self.reload()
+        for state in self.folders.values():
+            if state.touches(path):
+                if path not in self.documents:
+                    state.entries.pop(path, None)
+                state.rescan = state.dirty = True
+        return {}
+
+    def reload(self) -> Report:
+        """A project config changed: find every folder again, keeping what is still valid.
+
+        Returns the files to clear: those of folders that are no longer found."""
+        old, self.folders = self.folders, {}
+        cleared: Report = {}
+        for key, previous in old.items():
+            probe = next(iter(previous.entries), None) or next(iter(previous.folder.files), None)
+            state = self.folder_of(probe) if probe is not None else None
+            if state is None or state.key != key:
+                cleared.update(dict.fromkeys(previous.reported, ()))
+                continue
+            state.entries, state.reported, state.diagnostics = previous.entries, previous.reported, previous.diagnostics
+        for path in self.documents:
+            self.folder_of(path)
+        for state in self.folders.values():
+            state.rescan = state.dirty = True
+        for state in self.folders.values():
+            for path in state.reported:
+                cleared.pop(path, None)
+        if cleared:
+            self.generation += 1
+        return cleared
+
+    def invalidate_all(self) -> None:
+        """Settings changed: every folder is linted again (parse results are kept)."""
+        for state in self.folders.values():
+            state.dirty = True
+
+    # -- linting ---------------------------------------------------------------------
+    def dirty(self) -> Iterator[FolderState]:
+        while True:
+            state = next((s for s in self.folders.values() if s.dirty), None)
+            if state is None:
+                return
+            yield state
+
+    def lint(self, state: FolderState) -> Report:
+        """Lint one folder; return the files whose diagnostics changed (empty tuple: now clean)."""
+        state.dirty = False
+        if state.rescan:
+            state.rescan = False
+            if not self._rescan(state):
+                return self._forget(state)
+        paths = self._paths(state)
+        for path in set(state.entries) - set(paths):
+            del state.entries[path]
+        parsed = []
+        for path in paths:
+            entry = state.entries.get(path)
+            if entry is None:
+                entry = state.entries[path] = read_entry(path)
+            parsed.append(entry.parsed)
+        graph, diagnostics = check(parsed, self.settings(state.folder), root=state.folder.root)
+        grouped: dict[Path, list[Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            grouped.setdefault(diagnostic.path, []).append(diagnostic)
+        current = {path: tuple(items) for path, items in grouped.items()}
+        changed: Report = {}
+        for path in state.reported | set(current):
+            if state.diagnostics.get(path, ()) != current.get(path, ()):
+                changed[path] = current.get(path, ())
+        state.graph = graph
+        state.diagnostics = current
+        state.reported = set(current)
+        if changed:
+            self.generation += 1
+        return changed
+
+    def _paths(self, state: FolderState) -> list[Path]:
+        """The folder's files in alembic's order: what is on disk plus unsaved open buffers."""
+        paths = list(state.folder.files)
+        on_disk = set(paths)
+        extra = [path for path in self.documents if path not in on_disk and state.holds(path)]
+        if extra:
+            paths = sorted(paths + extra, key=state.order)
+        return paths
+
+    def _rescan(self, state: FolderState) -> bool:
+        """List the folder's files again and drop parse results whose file changed on disk.
+        False when none of its version locations exists any more."""
+        existing = tuple(loc for loc in state.key if loc.is_dir())
+        if not existing:
+            return False
+        files = list_migration_files(existing, state.folder.recursive)
+        state.folder = replace(state.folder, files=files)
+        for path, entry in list(state.entries.items()):
+            if path not in self.documents and entry.stamp != _stamp(path):
+                del state.entries[path]
+        return True
+
+    def _forget(self, state: FolderState) -> Report:
+        logger.warning("%s: versions folder no longer exists; clearing its diagnostics", state.folder.root)
+        del self.folders[state.key]
+        changed: Report = dict.fromkeys(state.reported, ())
+        self._outside.difference_update(self.documents)
+        if changed:
+            self.generation += 1
+        return changed
+
+    def reports(self) -> Iterable[tuple[Path, tuple[Diagnostic, ...]]]:
+        """Every file of every known folder with its current diagnostics (empty when clean)."""
+        for state in self.folders.values():
+            for path in state.entries:
+                yield path, state.diagnostics.get(path, ())
