@@ -15,7 +15,9 @@ from typing import Any
 
 from conftest import migration_source
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, make_test_lsp_client
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 WORKTREE = Path(__file__).resolve().parent.parent
 SERVER = [sys.executable, "-m", "alembic_lint_lsp"]
@@ -47,9 +49,17 @@ def uri(path: Path) -> str:
     return path.as_uri()
 
 
+def _publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published.append(params)  # type: ignore[attr-defined]
+
+
 def make_client() -> LanguageClient:
-    """pytest-lsp's client, plus an answer to client/registerCapability (it has none)."""
-    client = make_test_lsp_client()
+    """pytest-lsp's client, which also keeps every publishDiagnostics in order and answers
+    client/registerCapability (it has no handler for it)."""
+    client = LanguageClient(converter_factory=default_converter)
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _publish})
+    client.published = []  # type: ignore[attr-defined]
     client.registrations = []  # type: ignore[attr-defined]
     client.registered = asyncio.Event()  # type: ignore[attr-defined]
 

@@ -415,11 +415,19 @@ async def workspace_diagnostic(
             document = ls.workspace.text_documents.get(document_uri)
             version = document.version if document is not None else None
             if previous.get(document_uri) == result_id:
-                items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(document_uri, result_id, version))
+                items.append(
+                    types.WorkspaceUnchangedDocumentDiagnosticReport(
+                        uri=document_uri, result_id=result_id, version=version
+                    )
+                )
             else:
                 fresh = True
                 lsp_items = [ls.to_lsp(d, cache) for d in diagnostics]
-                items.append(types.WorkspaceFullDocumentDiagnosticReport(document_uri, lsp_items, version, result_id))
+                items.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=document_uri, items=lsp_items, version=version, result_id=result_id
+                    )
+                )
         if fresh:
             return types.WorkspaceDiagnosticReport(items=items)
         await changed.wait()  # nothing new: answer when something changes (long poll)
