@@ -41,7 +41,7 @@ class ClientSettings:
         """These settings with the keys that `raw` sets replaced (raw: the client's JSON)."""
         if isinstance(raw, Mapping) and isinstance(raw.get(SECTION), Mapping):
             raw = raw[SECTION]
-        if raw is None:
+        if raw is None or raw == []:  # [] is how Lua (Neovim) sends an empty table
             return self
         if not isinstance(raw, Mapping):
             return ClientSettings(
