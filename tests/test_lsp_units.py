@@ -11,8 +11,9 @@ import pytest
 from lsp_support import ENV, script_dir, write
 
 from alembic_lint.cli import main
-from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.discover import VersionFolder, folder_for_file
+from alembic_lint.lint import check
 from alembic_lint.settings import Settings
 from alembic_lint_lsp import navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
@@ -148,6 +149,38 @@ def test_session_reports_only_changed_files_and_clears_the_ones_that_became_clea
 
     session.close(c3)  # back to the disk version: two heads again
     assert set(session.lint(state)) == {b2, c3}
+
+
+def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Path) -> None:
+    versions = script_dir(tmp_path)
+    write(versions, "a1", None)
+    b2 = write(versions, "b2", "a1", message="add email", depends_on="zz")  # a problem that stays
+    c3 = write(versions, "c3", "a1")
+    session = Session(lambda folder: Settings())
+    state = session.open(b2, b2.read_text())
+    assert state is not None
+    session.lint(state)
+    graph = state.graph
+    assert graph is not None
+    edited = b2.read_text().replace("add email", "add an email column").replace("    pass", "    op.f()", 1)
+    session.change(b2, edited)
+    assert session.lint(state) == {}
+    assert state.graph is graph  # not rebuilt...
+    migration = state.entries[b2].parsed
+    assert graph.nodes["b2"].migration is migration  # ...but pointing at the new parse
+    assert [p.migration for p in graph.problems] == [migration]  # type: ignore[union-attr]
+    # The same diagnostics as a full check of the same files.
+    parsed = [state.entries[path].parsed for path in sorted(state.entries)]
+    expected = check(parsed, Settings(), root=state.folder.root)[1]
+    found = [d for items in state.diagnostics.values() for d in items]
+    assert sorted(found, key=Diagnostic.sort_key) == expected
+    assert [d.code for d in expected] == ["ALM001", "ALM006", "ALM001"]
+    assert set(state.diagnostics) == {b2, c3}
+
+    session.change(b2, edited.replace("down_revision = 'a1'", "down_revision = 'c3'"))
+    assert set(session.lint(state)) == {b2, c3}
+    assert [d.code for d in state.diagnostics[b2]] == ["ALM006"] and c3 not in state.diagnostics
+    assert state.graph is not graph  # a revision variable changed: rebuilt
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:

@@ -8,16 +8,17 @@ the kept parse results and runs the rules through `alembic_lint.lint.check`.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
 from alembic_lint.graph import RevisionGraph
-from alembic_lint.lint import check
-from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_migration
+from alembic_lint.lint import check, parse_files
+from alembic_lint.parse import Migration, ParseFailure, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
 
@@ -30,11 +31,38 @@ CONFIG_FILES = frozenset({"alembic.ini", "pyproject.toml"})
 
 @dataclass(frozen=True)
 class Entry:
-    """One file's parse result, the text it came from, and the disk state it was read at."""
+    """One file's parse result, with its text when it came from an editor buffer."""
 
     parsed: Parsed
-    text: str | None  # None when the bytes do not decode
-    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk; None for a buffer
+    text: str | None = None  # a buffer's text; None for a file read from disk (read again when needed)
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk
+
+    @property
+    def graph_key(self) -> object:
+        """What the revision graph reads from this file: equal keys give the same graph."""
+        parsed = self.parsed
+        if isinstance(parsed, ParseFailure):
+            return parsed
+        return (parsed.path, parsed.revision, parsed.down_revision, parsed.branch_labels, parsed.depends_on)
+
+
+def _swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
+    """Point a graph at a file's new parse result (one with the same graph key as the old)."""
+    for node in graph.nodes.values():
+        if node.migration is old:
+            node.migration = new  # type: ignore[assignment]
+    graph.opaque = [new if item is old else item for item in graph.opaque]
+    problems = []
+    for problem in graph.problems:
+        changes = {}
+        for item in fields(problem):
+            value = getattr(problem, item.name)
+            if value is old:
+                changes[item.name] = new
+            elif isinstance(value, tuple) and any(v is old for v in value):
+                changes[item.name] = tuple(new if v is old else v for v in value)
+        problems.append(replace(problem, **changes) if changes else problem)
+    graph.problems = problems
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -45,17 +73,19 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-def read_entry(path: Path) -> Entry:
-    """Parse a file from disk."""
-    stamp = _stamp(path)
+def read_entries(paths: list[Path]) -> list[Entry]:
+    """Parse files from disk, through the pipeline's own `parse_files`."""
+    stamps = [_stamp(path) for path in paths]  # before reading: a later change shows on the next look
+    return [Entry(parsed, None, stamp) for parsed, stamp in zip(parse_files(paths), stamps, strict=True)]
+
+
+def read_text(path: Path) -> str | None:
+    """A file's text as Python decodes it; None when it cannot be read or decoded."""
     try:
-        data = path.read_bytes()
+        text = decode_source(path.read_bytes())
     except OSError:
-        return Entry(read_migration(path), None, stamp)
-    text = decode_source(data)
-    if isinstance(text, DecodeError):
-        return Entry(parse_migration(path, data), None, stamp)
-    return Entry(parse_migration(path, text), text, stamp)
+        return None
+    return None if isinstance(text, DecodeError) else text
 
 
 def buffer_entry(path: Path, text: str) -> Entry:
@@ -74,6 +104,25 @@ class FolderState:
     reported: set[Path] = field(default_factory=set)  # files the client was last told have findings
     dirty: bool = True
     rescan: bool = False
+    # What `graph` was built from, in alembic's order, and the files changed since then.
+    paths: list[Path] = field(default_factory=list)
+    index: dict[Path, int] = field(default_factory=dict)
+    linted: list[Entry] = field(default_factory=list)
+    changed: set[Path] = field(default_factory=set)
+    on_disk: frozenset[Path] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.on_disk = frozenset(self.folder.files)
+
+    def set_entry(self, path: Path, entry: Entry) -> None:
+        self.entries[path] = entry
+        self.changed.add(path)
+        self.dirty = True
+
+    def drop_entry(self, path: Path) -> None:
+        self.entries.pop(path, None)
+        self.changed.add(path)
+        self.dirty = True
 
     @property
     def key(self) -> tuple[Path, ...]:
@@ -126,15 +175,10 @@ class Session:
         return state
 
     def text_of(self, path: Path) -> str | None:
-        """The text the diagnostics of `path` were computed on."""
+        """The text of a file: the open buffer's, else what is on disk."""
         if path in self.documents:
             return self.documents[path]
-        for state in self.folders.values():
-            entry = state.entries.get(path)
-            if entry is not None:
-                return entry.text
-        entry = read_entry(path)
-        return entry.text
+        return read_text(path)
 
     def parsed(self, path: Path) -> tuple[FolderState, Parsed] | None:
         """The folder of a file and the parse result it was last linted with."""
@@ -151,8 +195,7 @@ class Session:
         self.documents[path] = text
         state = self.folder_of(path)
         if state is not None:
-            state.entries[path] = buffer_entry(path, text)
-            state.dirty = True
+            state.set_entry(path, buffer_entry(path, text))
         return state
 
     change = open
@@ -161,8 +204,7 @@ class Session:
         self.documents.pop(path, None)
         state = self.folder_of(path)
         if state is not None:
-            state.entries.pop(path, None)  # back to what is on disk (or gone, if never saved)
-            state.dirty = True
+            state.drop_entry(path)  # back to what is on disk (or gone, if never saved)
         return state
 
     def saved(self, path: Path, *, rescan: bool) -> FolderState | None:
@@ -182,7 +224,7 @@ class Session:
         for state in self.folders.values():
             if state.touches(path):
                 if path not in self.documents:
-                    state.entries.pop(path, None)
+                    state.drop_entry(path)
                 state.rescan = state.dirty = True
         return {}
 
@@ -226,20 +268,76 @@ class Session:
     def lint(self, state: FolderState) -> Report:
         """Lint one folder; return the files whose diagnostics changed (empty tuple: now clean)."""
         state.dirty = False
+        full = state.graph is None
         if state.rescan:
-            state.rescan = False
+            state.rescan, full = False, True
             if not self._rescan(state):
                 return self._forget(state)
-        paths = self._paths(state)
+        changed, state.changed = state.changed, set()
+        if not full and all((path in state.index) == self._listed(state, path) for path in changed):
+            graph = self._update(state, changed)  # the same files: only the changed ones are new
+        else:
+            graph = self._reload(state)
+        parsed = [entry.parsed for entry in state.linted]
+        enabled = gc.isenabled()
+        gc.disable()  # the graph holds no cycles: reference counting frees the last one
+        try:
+            graph, diagnostics = check(parsed, self.settings(state.folder), root=state.folder.root, graph=graph)
+        finally:
+            if enabled:
+                gc.enable()
+        if full:
+            gc.collect()  # a folder was (re)read: move its parse results out of the collector's way
+            gc.freeze()
+        state.graph = graph
+        return self._compare(state, diagnostics)
+
+    def _listed(self, state: FolderState, path: Path) -> bool:
+        """Whether a file belongs in the folder's list: on disk, or an open buffer of it."""
+        return path in state.on_disk or (path in self.documents and state.holds(path))
+
+    def _entry(self, state: FolderState, path: Path) -> Entry:
+        entry = state.entries.get(path)
+        if entry is None:
+            entry = state.entries[path] = read_entries([path])[0]
+        return entry
+
+    def _update(self, state: FolderState, changed: set[Path]) -> RevisionGraph | None:
+        """Replace the changed files' parse results; the last graph still holds when no
+        revision variable changed."""
+        reuse = True
+        swaps = []
+        for path in changed:
+            position = state.index.get(path)
+            if position is None:
+                continue  # neither listed before nor now (a closed buffer that was never saved)
+            old, new = state.linted[position], self._entry(state, path)
+            state.linted[position] = new
+            if old.graph_key != new.graph_key:
+                reuse = False
+            elif old is not new:
+                swaps.append((old.parsed, new.parsed))
+        if not reuse or state.graph is None:
+            return None
+        for old_parsed, new_parsed in swaps:
+            _swap(state.graph, old_parsed, new_parsed)
+        return state.graph
+
+    def _reload(self, state: FolderState) -> None:
+        """List the folder's files in alembic's order: what is on disk plus unsaved open buffers."""
+        paths = list(state.folder.files)
+        extra = [path for path in self.documents if path not in state.on_disk and state.holds(path)]
+        if extra:
+            paths = sorted(paths + extra, key=state.order)
         for path in set(state.entries) - set(paths):
             del state.entries[path]
-        parsed = []
-        for path in paths:
-            entry = state.entries.get(path)
-            if entry is None:
-                entry = state.entries[path] = read_entry(path)
-            parsed.append(entry.parsed)
-        graph, diagnostics = check(parsed, self.settings(state.folder), root=state.folder.root)
+        missing = [path for path in paths if path not in state.entries]
+        state.entries.update(zip(missing, read_entries(missing), strict=True))
+        state.paths = paths
+        state.index = {path: position for position, path in enumerate(paths)}
+        state.linted = [state.entries[path] for path in paths]
+
+    def _compare(self, state: FolderState, diagnostics: list[Diagnostic]) -> Report:
         grouped: dict[Path, list[Diagnostic]] = {}
         for diagnostic in diagnostics:
             grouped.setdefault(diagnostic.path, []).append(diagnostic)
@@ -248,21 +346,11 @@ class Session:
         for path in state.reported | set(current):
             if state.diagnostics.get(path, ()) != current.get(path, ()):
                 changed[path] = current.get(path, ())
-        state.graph = graph
         state.diagnostics = current
         state.reported = set(current)
         if changed:
             self.generation += 1
         return changed
-
-    def _paths(self, state: FolderState) -> list[Path]:
-        """The folder's files in alembic's order: what is on disk plus unsaved open buffers."""
-        paths = list(state.folder.files)
-        on_disk = set(paths)
-        extra = [path for path in self.documents if path not in on_disk and state.holds(path)]
-        if extra:
-            paths = sorted(paths + extra, key=state.order)
-        return paths
 
     def _rescan(self, state: FolderState) -> bool:
         """List the folder's files again and drop parse results whose file changed on disk.
@@ -272,6 +360,7 @@ class Session:
             return False
         files = list_migration_files(existing, state.folder.recursive)
         state.folder = replace(state.folder, files=files)
+        state.on_disk = frozenset(files)
         for path, entry in list(state.entries.items()):
             if path not in self.documents and entry.stamp != _stamp(path):
                 del state.entries[path]
