@@ -45,6 +45,13 @@ def write(versions: Path, revision: str, down_revision: object = None, **kwargs:
     return path
 
 
+def forked(root: Path) -> tuple[Path, Path]:
+    """A script directory under root where b2 and c3 both revise a1: two heads. Returns (b2, c3)."""
+    versions = script_dir(root)
+    write(versions, "a1", None)
+    return write(versions, "b2", "a1"), write(versions, "c3", "a1")
+
+
 def uri(path: Path) -> str:
     return path.as_uri()
 

@@ -17,6 +17,7 @@ from lsp_support import (
     change_file,
     diagnostic,
     diagnostics,
+    forked,
     initialize,
     open_file,
     raw_request,
@@ -54,10 +55,7 @@ def missing_message(value: str) -> str:
 
 
 async def test_open_publishes_the_other_heads_diagnostics_too(client: LanguageClient, tmp_path: Path) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
     open_file(client, b2)
     await diagnostics(client, two_heads(b2, c3))
 
@@ -102,10 +100,7 @@ async def test_deleting_the_parent_on_disk_reports_alm002(client: LanguageClient
 async def test_a_file_that_does_not_parse_gets_alm000_and_leaves_the_graph(
     client: LanguageClient, tmp_path: Path
 ) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
     open_file(client, c3)
     await diagnostics(client, two_heads(b2, c3))
 
@@ -116,10 +111,7 @@ async def test_a_file_that_does_not_parse_gets_alm000_and_leaves_the_graph(
 
 
 async def test_columns_use_the_negotiated_encoding(client: LanguageClient, tmp_path: Path) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
     prefix = 'revision: Annotated[str, "ünï 😀"] = '
     text = b2.read_text().replace("revision = 'b2'", prefix + "'b2'")
     b2.write_text(text)
@@ -291,20 +283,15 @@ async def test_files_outside_any_versions_folder_and_malformed_requests_are_surv
     with pytest.raises(JsonRpcException, match="Invalid Params"):
         await raw_request(client, types.TEXT_DOCUMENT_HOVER, {"textDocument": 3})
     # Still serving: a migration folder next to it works as usual.
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
     open_file(client, b2)
     await diagnostics(client, two_heads(b2, c3))
     assert client.diagnostics.get(uri(stray)) is None
 
 
 async def test_a_folder_that_disappears_is_cleared(client: LanguageClient, tmp_path: Path) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
+    versions = b2.parent
     open_file(client, b2)
     await diagnostics(client, two_heads(b2, c3))
     client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(b2))))

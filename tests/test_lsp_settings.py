@@ -11,13 +11,12 @@ from lsp_support import (
     as_json,
     change_file,
     diagnostics,
+    forked,
     initialize,
     open_file,
-    script_dir,
     two_heads,
     uri,
     wait_for,
-    write,
 )
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
@@ -31,14 +30,8 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-def folder(tmp_path: Path) -> tuple[Path, Path]:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    return write(versions, "b2", "a1"), write(versions, "c3", "a1")
-
-
 async def test_workspace_configuration_applies_to_the_first_diagnostics(client: LanguageClient, tmp_path: Path):
-    b2, c3 = folder(tmp_path)
+    b2, c3 = forked(tmp_path)
     client.set_configuration({"ignore": ["ALM001"]}, section="alembic-lint")
     await initialize(client, client_capabilities("visual-studio-code"), tmp_path)
     open_file(client, b2)
@@ -54,7 +47,7 @@ async def test_workspace_configuration_applies_to_the_first_diagnostics(client: 
 async def test_initialization_options_and_pushed_settings_without_workspace_configuration(
     client: LanguageClient, tmp_path: Path
 ):
-    b2, c3 = folder(tmp_path)
+    b2, c3 = forked(tmp_path)
     caps = client_capabilities("neovim@0.7")  # no workspace/configuration
     await initialize(client, caps, tmp_path, init_options={"select": ["ALM002"]})
     open_file(client, b2)
@@ -67,7 +60,7 @@ async def test_initialization_options_and_pushed_settings_without_workspace_conf
 
 
 async def test_bad_settings_are_shown_and_the_rest_still_applies(client: LanguageClient, tmp_path: Path):
-    b2, _ = folder(tmp_path)
+    b2, _ = forked(tmp_path)
     await initialize(
         client, client_capabilities("neovim@0.7"), tmp_path, init_options={"ignore": ["NOPE", "ALM001"], "select": 3}
     )
@@ -88,7 +81,7 @@ def pull_capabilities() -> types.ClientCapabilities:
 
 
 async def test_a_client_that_pulls_is_never_pushed_to(client: LanguageClient, tmp_path: Path):
-    b2, c3 = folder(tmp_path)
+    b2, c3 = forked(tmp_path)
     result = await initialize(client, pull_capabilities(), tmp_path)
     assert as_json(client, result.capabilities.diagnostic_provider) == {
         "identifier": "alembic-lint",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from lsp_support import ENV, script_dir, write
+from lsp_support import ENV, forked, script_dir, write
 
 from alembic_lint.cli import main
 from alembic_lint.diagnostics import Diagnostic, Edit, Span
@@ -133,10 +133,7 @@ def test_folder_for_file_follows_alembic_ini_version_locations(tmp_path: Path) -
 
 
 def test_session_reports_only_changed_files_and_clears_the_ones_that_became_clean(tmp_path: Path) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
     session = Session(lambda folder: Settings())
     state = session.open(b2, b2.read_text())
     assert state is not None
@@ -184,10 +181,8 @@ def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Pat
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
-    versions = script_dir(tmp_path)
-    write(versions, "a1", None)
-    b2 = write(versions, "b2", "a1")
-    c3 = write(versions, "c3", "a1")
+    b2, c3 = forked(tmp_path)
+    versions = b2.parent
     session = Session(lambda folder: Settings())
     state = session.open(b2, b2.read_text())
     assert state is not None and set(session.lint(state)) == {b2, c3}

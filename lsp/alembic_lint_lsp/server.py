@@ -30,7 +30,7 @@ from alembic_lint.rules import RULES_BY_CODE
 from alembic_lint.source import split_lines
 from alembic_lint_lsp import navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
-from alembic_lint_lsp.session import Report, Session
+from alembic_lint_lsp.session import FolderState, Report, Session
 from alembic_lint_lsp.settings import SECTION, ClientSettings, settings_for
 
 logger = logging.getLogger("alembic_lint_lsp")
@@ -322,30 +322,28 @@ async def did_change_configuration(ls: AlembicLintServer, params: types.DidChang
 
 
 # -- documents and files ---------------------------------------------------------------
+def _buffer(ls: AlembicLintServer, document_uri: str, text: str, *, opened: bool) -> None:
+    """An open buffer's text is new: parse it again and lint its folder soon."""
+    path = path_of(document_uri)
+    if path is None or ls.session.change(path, text) is None:
+        return
+    if opened and not ls.watching:
+        ls.session.saved(path, rescan=True)  # files may have appeared since the last look
+    ls._touched.add(path)
+    ls.request_lint()
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @guarded
 def did_open(ls: AlembicLintServer, params: types.DidOpenTextDocumentParams) -> None:
-    path = path_of(params.text_document.uri)
-    if path is None:
-        return
-    state = ls.session.open(path, params.text_document.text)
-    if state is not None:
-        if not ls.watching:
-            ls.session.saved(path, rescan=True)  # files may have appeared since the last look
-        ls._touched.add(path)
-        ls.request_lint()
+    _buffer(ls, params.text_document.uri, params.text_document.text, opened=True)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 @guarded
 def did_change(ls: AlembicLintServer, params: types.DidChangeTextDocumentParams) -> None:
-    path = path_of(params.text_document.uri)
-    if path is None:
-        return
-    text = ls.workspace.get_text_document(params.text_document.uri).source
-    if ls.session.change(path, text) is not None:
-        ls._touched.add(path)
-        ls.request_lint()
+    document_uri = params.text_document.uri
+    _buffer(ls, document_uri, ls.workspace.get_text_document(document_uri).source, opened=False)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -374,6 +372,17 @@ def did_change_watched_files(ls: AlembicLintServer, params: types.DidChangeWatch
     ls.request_lint()
 
 
+async def _linted(ls: AlembicLintServer, document_uri: str) -> tuple[Path, FolderState] | None:
+    """A document's file and folder, with the folder's diagnostics up to date; None outside any folder."""
+    await ls.current()
+    path = path_of(document_uri)
+    state = ls.session.folder_of(path) if path is not None else None
+    if path is None or state is None:
+        return None
+    ls.lint_now()  # a folder seen for the first time
+    return path, state
+
+
 # -- pull diagnostics --------------------------------------------------------------------
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -383,12 +392,10 @@ def did_change_watched_files(ls: AlembicLintServer, params: types.DidChangeWatch
 async def document_diagnostic(
     ls: AlembicLintServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
-    await ls.current()
-    path = path_of(params.text_document.uri)
-    state = ls.session.folder_of(path) if path is not None else None
-    if path is None or state is None:
+    found = await _linted(ls, params.text_document.uri)
+    if found is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    ls.lint_now()  # a document seen for the first time
+    path, state = found
     result_id = ls.result_id(path)
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
@@ -438,19 +445,20 @@ def _markup(ls: AlembicLintServer, text: str) -> types.MarkupContent:
     return types.MarkupContent(types.MarkupKind.Markdown if ls.markdown else types.MarkupKind.PlainText, text)
 
 
-def _value_under_cursor(
+async def _value_under_cursor(
     ls: AlembicLintServer, params: types.TextDocumentPositionParams
-) -> tuple[Any, Value, Lines] | None:
-    path = path_of(params.text_document.uri)
-    found = ls.session.parsed(path) if path is not None else None
-    if path is None or found is None:
+) -> tuple[FolderState, Value, Lines] | None:
+    """The revision id string under the cursor, in a file that parses."""
+    found = await _linted(ls, params.text_document.uri)
+    if found is None:
         return None
-    state, parsed = found
-    if not isinstance(parsed, Migration) or state.graph is None:
+    path, state = found
+    entry = state.entries.get(path)
+    if entry is None or not isinstance(entry.parsed, Migration) or state.graph is None:
         return None
     lines = ls.lines(path)
     line, col = ls.position(lines, params.position)
-    hit = navigation.value_at(parsed, line, col)
+    hit = navigation.value_at(entry.parsed, line, col)
     if hit is None:
         return None
     return state, hit[1], lines
@@ -471,7 +479,7 @@ async def hover(ls: AlembicLintServer, params: types.HoverParams) -> types.Hover
             span = Span(line, written.col, line, written.end_col)
             text = f"**{rule.code}** `{rule.name}`\n\n{rule.documentation()}\n\n{rule.url()}"
             return types.Hover(_markup(ls, text), ls.range(lines, span))
-    hit = _value_under_cursor(ls, params)
+    hit = await _value_under_cursor(ls, params)
     if hit is None:
         return None
     state, value, lines = hit
@@ -482,8 +490,7 @@ async def hover(ls: AlembicLintServer, params: types.HoverParams) -> types.Hover
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 @guarded
 async def definition(ls: AlembicLintServer, params: types.DefinitionParams) -> list[types.Location] | None:
-    await ls.current()
-    hit = _value_under_cursor(ls, params)
+    hit = await _value_under_cursor(ls, params)
     if hit is None:
         return None
     state, value, _ = hit
@@ -494,8 +501,7 @@ async def definition(ls: AlembicLintServer, params: types.DefinitionParams) -> l
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
 @guarded
 async def references(ls: AlembicLintServer, params: types.ReferenceParams) -> list[types.Location] | None:
-    await ls.current()
-    hit = _value_under_cursor(ls, params)
+    hit = await _value_under_cursor(ls, params)
     if hit is None:
         return None
     state, value, _ = hit
@@ -507,11 +513,10 @@ async def references(ls: AlembicLintServer, params: types.ReferenceParams) -> li
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=['"', "'"]))
 @guarded
 async def completion(ls: AlembicLintServer, params: types.CompletionParams) -> types.CompletionList | None:
-    await ls.current()
-    path = path_of(params.text_document.uri)
-    state = ls.session.folder_of(path) if path is not None else None
-    if path is None or state is None or state.graph is None:
+    found = await _linted(ls, params.text_document.uri)
+    if found is None or found[1].graph is None:
         return None
+    path, state = found
     text = ls.session.text_of(path) or ""
     lines = Lines(text, ls.encoding)
     line, col = ls.position(lines, params.position)
@@ -555,14 +560,13 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
 )
 @guarded
 async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    await ls.current()
     only = params.context.only
     if only and not any(types.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
         return None
-    path = path_of(params.text_document.uri)
-    state = ls.session.folder_of(path) if path is not None else None
-    if path is None or state is None:
+    found = await _linted(ls, params.text_document.uri)
+    if found is None:
         return None
+    path, state = found
     text = ls.session.text_of(path) or ""
     lines = Lines(text, ls.encoding)
     start = ls.position(lines, params.range.start)

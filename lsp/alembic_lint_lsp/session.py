@@ -180,16 +180,6 @@ class Session:
             return self.documents[path]
         return read_text(path)
 
-    def parsed(self, path: Path) -> tuple[FolderState, Parsed] | None:
-        """The folder of a file and the parse result it was last linted with."""
-        state = self.folder_of(path)
-        if state is None:
-            return None
-        entry = state.entries.get(path)
-        if entry is None:
-            return None
-        return state, entry.parsed
-
     # -- events ----------------------------------------------------------------------
     def open(self, path: Path, text: str) -> FolderState | None:
         self.documents[path] = text
