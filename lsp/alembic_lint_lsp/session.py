@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 Parsed = Migration | ParseFailure
 Report = dict[Path, tuple[Diagnostic, ...]]
 CONFIG_FILES = frozenset({"alembic.ini", "pyproject.toml"})
+# Reading this many files at once freezes the collector's view of them: its full passes
+# over thousands of long-lived parse results would otherwise dominate every later lint.
+FREEZE_AFTER = 500
 
 
 @dataclass(frozen=True)
@@ -264,10 +267,11 @@ class Session:
             if not self._rescan(state):
                 return self._forget(state)
         changed, state.changed = state.changed, set()
+        read = 0
         if not full and all((path in state.index) == self._listed(state, path) for path in changed):
             graph = self._update(state, changed)  # the same files: only the changed ones are new
         else:
-            graph = self._reload(state)
+            graph, read = None, self._reload(state)
         parsed = [entry.parsed for entry in state.linted]
         enabled = gc.isenabled()
         gc.disable()  # the graph holds no cycles: reference counting frees the last one
@@ -276,8 +280,8 @@ class Session:
         finally:
             if enabled:
                 gc.enable()
-        if full:
-            gc.collect()  # a folder was (re)read: move its parse results out of the collector's way
+        if read >= FREEZE_AFTER:
+            gc.collect()  # many files were read: move their parse results out of the collector's way
             gc.freeze()
         state.graph = graph
         return self._compare(state, diagnostics)
@@ -313,8 +317,9 @@ class Session:
             _swap(state.graph, old_parsed, new_parsed)
         return state.graph
 
-    def _reload(self, state: FolderState) -> None:
-        """List the folder's files in alembic's order: what is on disk plus unsaved open buffers."""
+    def _reload(self, state: FolderState) -> int:
+        """List the folder's files in alembic's order (what is on disk plus unsaved open buffers),
+        reading those not read yet; returns how many were read."""
         paths = list(state.folder.files)
         extra = [path for path in self.documents if path not in state.on_disk and state.holds(path)]
         if extra:
@@ -326,6 +331,7 @@ class Session:
         state.paths = paths
         state.index = {path: position for position, path in enumerate(paths)}
         state.linted = [state.entries[path] for path in paths]
+        return len(missing)
 
     def _compare(self, state: FolderState, diagnostics: list[Diagnostic]) -> Report:
         grouped: dict[Path, list[Diagnostic]] = {}
