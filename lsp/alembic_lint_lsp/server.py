@@ -83,10 +83,15 @@ class AlembicLintServer(LanguageServer):
         self._ids = itertools.count(1)
         self._result_ids: dict[Path, str] = {}
         self._changed = asyncio.Event()
+        self._uris: dict[Path, str] = {}  # open documents' URIs, as the client spelt them
 
     # -- errors --------------------------------------------------------------------
     def report_server_error(self, error: Exception, source: Any) -> None:
         logger.warning("%s: %s", getattr(source, "__name__", source), error)
+
+    def uri(self, path: Path) -> str:
+        """The URI the client knows a file by."""
+        return self._uris.get(path) or uri(path)
 
     # -- positions -----------------------------------------------------------------
     @property
@@ -105,7 +110,7 @@ class AlembicLintServer(LanguageServer):
         cache = {} if cache is None else cache
         if path not in cache:
             cache[path] = self.lines(path)
-        return types.Location(uri(path), self.range(cache[path], span))
+        return types.Location(self.uri(path), self.range(cache[path], span))
 
     def position(self, lines: Lines, position: types.Position) -> tuple[int, int]:
         return lines.from_client(Position(position.line, position.character))
@@ -174,10 +179,11 @@ class AlembicLintServer(LanguageServer):
             self.publish(path, items, cache)
 
     def publish(self, path: Path, items: tuple[Diagnostic, ...], cache: dict[Path, Lines]) -> None:
-        document = self.workspace.text_documents.get(uri(path))
+        document_uri = self.uri(path)
+        document = self.workspace.text_documents.get(document_uri)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri(path),
+                uri=document_uri,
                 diagnostics=[self.to_lsp(d, cache) for d in items],
                 version=document.version if document is not None else None,
             )
@@ -325,10 +331,12 @@ async def did_change_configuration(ls: AlembicLintServer, params: types.DidChang
 def _buffer(ls: AlembicLintServer, document_uri: str, text: str, *, opened: bool) -> None:
     """An open buffer's text is new: parse it again and lint its folder soon."""
     path = path_of(document_uri)
-    if path is None or ls.session.change(path, text) is None:
+    if path is None or (ls.session.open if opened else ls.session.change)(path, text) is None:
         return
-    if opened and not ls.watching:
-        ls.session.saved(path, rescan=True)  # files may have appeared since the last look
+    if opened:
+        ls._uris[path] = document_uri
+        if not ls.watching:
+            ls.session.saved(path, rescan=True)  # files may have appeared since the last look
     ls._touched.add(path)
     ls.request_lint()
 
@@ -358,8 +366,10 @@ def did_save(ls: AlembicLintServer, params: types.DidSaveTextDocumentParams) -> 
 @guarded
 def did_close(ls: AlembicLintServer, params: types.DidCloseTextDocumentParams) -> None:
     path = path_of(params.text_document.uri)
-    if path is not None and ls.session.close(path) is not None:
-        ls.request_lint()
+    if path is not None:
+        ls._uris.pop(path, None)
+        if ls.session.close(path) is not None:
+            ls.request_lint()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -417,7 +427,7 @@ async def workspace_diagnostic(
         items: list[types.WorkspaceDocumentDiagnosticReport] = []
         fresh = False
         for path, diagnostics in ls.session.reports():
-            document_uri = uri(path)
+            document_uri = ls.uri(path)
             result_id = ls.result_id(path)
             document = ls.workspace.text_documents.get(document_uri)
             version = document.version if document is not None else None

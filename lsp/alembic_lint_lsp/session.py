@@ -185,13 +185,15 @@ class Session:
 
     # -- events ----------------------------------------------------------------------
     def open(self, path: Path, text: str) -> FolderState | None:
+        self._outside.discard(path)  # look again: the project may have changed since
+        return self.change(path, text)
+
+    def change(self, path: Path, text: str) -> FolderState | None:
         self.documents[path] = text
         state = self.folder_of(path)
         if state is not None:
             state.set_entry(path, buffer_entry(path, text))
         return state
-
-    change = open
 
     def close(self, path: Path) -> FolderState | None:
         self.documents.pop(path, None)
