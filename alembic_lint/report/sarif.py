@@ -50,7 +50,6 @@ def _rules() -> list[dict[str, object]]:
             "id": rule.code,
             "name": rule.name,
             "shortDescription": {"text": rule.summary()},
-            "fullDescription": {"text": rule.documentation()},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
             "defaultConfiguration": {"enabled": rule.default, "level": LEVEL[rule.severity]},
         }
