@@ -12,8 +12,8 @@ from alembic_lint.graph_view import GraphView, ViewNode
 
 _EDGE_STYLE = {
     "down_revision": "",
-    "depends_on": ' [style=dashed, label="depends_on", fontsize=9]',
-    "missing": ' [style=dashed, color="#d73a49", label="missing", fontcolor="#d73a49", fontsize=9]',
+    "depends_on": ' [style=dashed, label="depends_on"]',
+    "missing": ' [style=dashed, color="#d73a49", label="missing", fontcolor="#d73a49"]',
     "elided": ' [style=dotted, color="#959da5"]',
 }
 
@@ -58,7 +58,7 @@ def render_dot(view: GraphView) -> str:
         *([f"    // {view.hidden} revisions left out by --since/--heads-only-context"] if view.hidden else []),
         "    rankdir=TB;",
         '    node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
-        '    edge [color="#555555"];',
+        '    edge [color="#555555", fontname="Helvetica", fontsize=9];',
     ]
     for node in view.nodes:
         attributes = ", ".join(f"{key}={quote(value)}" for key, value in _attributes(node).items())
