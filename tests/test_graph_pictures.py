@@ -80,7 +80,7 @@ def test_features_picture_matches_golden_file(fmt: str, features: Path) -> None:
 def test_text_and_json_are_unchanged_without_limits() -> None:
     assert run(SHOP) == (0, SHOP_HISTORY, "")
     assert run(SHOP, "--format", "text") == (0, SHOP_HISTORY, "")
-    code, out, _ = run(SHOP, "--format", "json")
+    _, out, _ = run(SHOP, "--format", "json")
     data = json.loads(out)
     assert (data["heads"], data["bases"]) == (["3c4d5e6f7a8b", "4d5e6f7a8b9c", "5e6f7a8b9c0d"], ["1a2b3c4d5e6f"])
     assert list(data["revisions"]) == [
@@ -151,9 +151,9 @@ def test_limits_combine_and_apply_to_text_and_json(long_chain: Path) -> None:
 def test_since_accepts_a_unique_prefix(features: Path) -> None:
     code, out, err = run(str(features), "--since", "aaaa0", "--heads-only-context", "1")
     assert (code, err) == (0, "")
-    assert (
-        out
-        == "eeee (feature, nowhere) -> ffff (feature) (effective head), depends\ncccc, dddd -> eeee (feature) (mergepoint), merge\n"
+    assert out == (
+        "eeee (feature, nowhere) -> ffff (feature) (effective head), depends\n"
+        "cccc, dddd -> eeee (feature) (mergepoint), merge\n"
     )
 
 
