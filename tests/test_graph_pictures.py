@@ -203,3 +203,9 @@ def test_mermaid_cli_renders_the_pictures(features: Path, tmp_path: Path) -> Non
             check=False,
         )
         assert done.returncode == 0, done.stderr
+
+
+def test_readme_shows_the_current_picture_of_the_example_project() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    _, out, _ = run(SHOP, "--format", "mermaid")
+    assert f"```mermaid\n{out}```\n" in readme

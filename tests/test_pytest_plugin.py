@@ -121,3 +121,10 @@ def test_installed_plugin_loads_through_its_entry_point(pytester: pytest.Pyteste
     write_project(pytester.path)
     result = pytester.runpytest_subprocess("--alembic-lint", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
+
+
+def test_pyproject_configuration_from_the_readme(project: pytest.Pytester) -> None:
+    project.makepyprojecttoml('[tool.pytest.ini_options]\nalembic_lint = true\nalembic_lint_paths = ["migrations"]\n')
+    result = project.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1, failed=1)
+    assert failure_text(result, "migrations alembic-lint") == list(HEADS)
