@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
 from alembic_lint.discover import DiscoveryError, discover
-from alembic_lint.report import formatters
+from alembic_lint.report import FORMAT_NAMES
 from alembic_lint.settings import Settings, UnknownSelector, check_selector
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules")
     parser.add_argument(
         "--format",
-        choices=tuple(formatters()),
+        choices=FORMAT_NAMES,
         default=None,
         help="output format (default: text, or output-format from the config)",
     )
@@ -123,9 +123,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ignore=_selectors(args.ignore, "--ignore"),
     )
     output_format = args.format or getattr(settings, "output_format", None) or "text"
-    if output_format not in formatters():
+    if output_format not in FORMAT_NAMES:
         raise UsageError(
-            f"unknown output format {output_format!r} (output-format); choose from {', '.join(formatters())}"
+            f"unknown output format {output_format!r} (output-format); choose from {', '.join(FORMAT_NAMES)}"
         )
     result = lint(args.paths or [Path(".")], settings)
     cwd = Path.cwd()
@@ -149,7 +149,9 @@ def _report(args: argparse.Namespace, output_format: str, result: LintResult, cw
     from alembic_lint.report.full import use_color
 
     color = args.output_file is None and use_color(out)
-    return formatters(color=color, files=result.paths)[output_format](result.diagnostics, cwd)
+    from alembic_lint.report import formatter
+
+    return formatter(output_format, color=color, files=result.paths)(result.diagnostics, cwd)
 
 
 def _emit(text: str, output_file: Path | None, out: TextIO) -> None:

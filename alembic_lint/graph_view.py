@@ -65,6 +65,11 @@ class ViewNode:
             out.append("mergepoint")
         return tuple(out)
 
+    @property
+    def notes(self) -> str:
+        """The markers and the codes of the findings, for the last line of a label."""
+        return " · ".join(self.markers + (("⚠ " + ", ".join(self.codes),) if self.codes else ()))
+
 
 @dataclass(frozen=True)
 class ViewEdge:

@@ -34,13 +34,8 @@ def _attributes(node: ViewNode) -> dict[str, str]:
     if node.kind == "elided":
         return {"label": f"⋯ {node.short}\nand older", "style": "dotted", "fontcolor": "#586069"}
     first = node.short + (f" ({', '.join(node.labels)})" if node.labels else "")
-    lines = [first] + ([node.message] if node.message else [])
-    notes = list(node.markers)
-    if node.codes:
-        notes.append("⚠ " + ", ".join(node.codes))
-    if notes:
-        lines.append(" · ".join(notes))
-    attributes = {"label": "\n".join(lines)}
+    lines = [first, node.message, node.notes]
+    attributes = {"label": "\n".join(line for line in lines if line)}
     if node.merge_point:
         attributes["shape"] = "hexagon"
     if node.branch_point:

@@ -36,11 +36,8 @@ def _label(node: ViewNode) -> str:
     lines = [f"<b>{escape(node.short)}</b>" + (f" ({escape(', '.join(node.labels))})" if node.labels else "")]
     if node.message:
         lines.append(escape(node.message))
-    notes = list(node.markers)
-    if node.codes:
-        notes.append("⚠ " + ", ".join(node.codes))
-    if notes:
-        lines.append(f"<i>{escape(' · '.join(notes))}</i>")
+    if node.notes:
+        lines.append(f"<i>{escape(node.notes)}</i>")
     return "<br/>".join(lines)
 
 

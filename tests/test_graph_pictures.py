@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -10,11 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from golden_files import assert_golden
+from helpers import ROOT, assert_golden, run_cli
 
-from alembic_lint.cli import main
-
-ROOT = Path(__file__).parent.parent
 SHOP = "examples/shop"
 
 # The shop project's graph as it was printed before pictures existed: it must not change.
@@ -28,9 +24,7 @@ SHOP_HISTORY = (
 
 
 def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["graph", *argv], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli("graph", *argv)
 
 
 @pytest.fixture(autouse=True)

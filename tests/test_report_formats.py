@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from golden_files import assert_golden
+from helpers import ROOT, assert_golden, run_cli
 
 from alembic_lint import __version__
 from alembic_lint.cli import main
@@ -21,16 +21,9 @@ from alembic_lint.report.github import format_github
 from alembic_lint.report.gitlab import format_gitlab
 from alembic_lint.rules import RULES
 
-ROOT = Path(__file__).parent.parent
 FIXTURE = "tests/fixtures/report/versions"
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 FORMATS = ["text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"]
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +38,7 @@ def test_every_format_is_registered() -> None:
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_format_matches_golden_file(name: str) -> None:
-    code, out, err = run(FIXTURE, "--format", name)
+    code, out, err = run_cli(FIXTURE, "--format", name)
     assert (code, err) == (1, "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n")
     assert_golden(f"{name}.txt", out.replace(__version__, "<version>") if name == "sarif" else out)
 
@@ -59,16 +52,16 @@ def test_full_format_in_colour_matches_golden_file() -> None:
 
 
 def test_json_schema_is_the_documented_one() -> None:
-    _, out, _ = run(FIXTURE, "--format", "json")
+    _, out, _ = run_cli(FIXTURE, "--format", "json")
     first = json.loads(out)[0]
     assert list(first) == ["path", "line", "column", "end_line", "end_column", "code", "name", "message", "severity"]
-    _, lines, _ = run(FIXTURE, "--format", "json-lines")
+    _, lines, _ = run_cli(FIXTURE, "--format", "json-lines")
     assert [json.loads(line) for line in lines.splitlines()] == json.loads(out)
 
 
 # -- SARIF ----------------------------------------------------------------------
 def test_sarif_validates_against_the_official_schema() -> None:
-    _, out, _ = run(FIXTURE, "--format", "sarif")
+    _, out, _ = run_cli(FIXTURE, "--format", "sarif")
     log = json.loads(out)
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(log)
@@ -106,7 +99,7 @@ def test_github_escapes_data_and_properties_as_the_workflow_command_spec_require
 
 # -- GitLab ---------------------------------------------------------------------
 def _fingerprints() -> list[str]:
-    _, out, _ = run(FIXTURE, "--format", "gitlab")
+    _, out, _ = run_cli(FIXTURE, "--format", "gitlab")
     return [item["fingerprint"] for item in json.loads(out)]
 
 
@@ -138,7 +131,7 @@ def test_gitlab_fingerprint_ignores_line_numbers_but_not_the_finding(tmp_path: P
 
 
 def test_gitlab_severity_and_location() -> None:
-    _, out, _ = run(FIXTURE, "--format", "gitlab")
+    _, out, _ = run_cli(FIXTURE, "--format", "gitlab")
     first = json.loads(out)[0]
     assert first["severity"] == "major"
     assert first["location"] == {
@@ -177,10 +170,10 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 
 # -- statistics, output file, format selection ----------------------------------
 def test_statistics_like_ruff() -> None:
-    code, out, err = run(FIXTURE, "--statistics")
+    code, out, err = run_cli(FIXTURE, "--statistics")
     assert (code, out) == (1, "2\tALM001\t[ ] multiple-heads\n1\tALM002\t[*] missing-down-revision\n")
     assert err == "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n"
-    _, out, _ = run(FIXTURE, "--statistics", "--format", "json")
+    _, out, _ = run_cli(FIXTURE, "--statistics", "--format", "json")
     assert json.loads(out) == [
         {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": False, "fixable_count": 0},
         {"code": "ALM002", "name": "missing-down-revision", "count": 1, "fixable": True, "fixable_count": 1},
@@ -202,7 +195,7 @@ def test_output_file_is_written_atomically_and_keeps_the_exit_code(tmp_path: Pat
     report = tmp_path / "report.json"
     report.write_text("old", encoding="utf-8")
     os.chmod(report, 0o640)
-    code, out, err = run(FIXTURE, "--format", "json", "--output-file", str(report))
+    code, out, err = run_cli(FIXTURE, "--format", "json", "--output-file", str(report))
     assert (code, out, err) == (1, "", "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n")
     assert report.read_text(encoding="utf-8") == (ROOT / "tests/golden/json.txt").read_text(encoding="utf-8")
     assert report.stat().st_mode & 0o777 == 0o640
@@ -211,13 +204,13 @@ def test_output_file_is_written_atomically_and_keeps_the_exit_code(tmp_path: Pat
 
 def test_output_file_in_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     target = tmp_path / "nope" / "report.txt"
-    code, out, err = run(FIXTURE, "--output-file", str(target))
+    code, out, err = run_cli(FIXTURE, "--output-file", str(target))
     assert (code, out) == (2, "")
     assert err == f"alembic-lint: error: {target}: cannot write the report: No such file or directory\n"
 
 
 def test_unknown_format_on_the_command_line_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(FIXTURE, "--format", "xml")
+    code, out, _ = run_cli(FIXTURE, "--format", "xml")
     assert (code, out) == (2, "")
     last = capsys.readouterr().err.splitlines()[-1]  # argparse writes its usage errors to sys.stderr
     # the list of choices after it is quoted differently by different Python versions
@@ -235,13 +228,13 @@ def test_output_format_from_settings_is_used_and_validated(monkeypatch: pytest.M
         output_format: str | None = "grouped"
 
     monkeypatch.setattr(cli, "Settings", WithFormat)
-    _, out, _ = run(FIXTURE)
+    _, out, _ = run_cli(FIXTURE)
     assert out == (ROOT / "tests/golden/grouped.txt").read_text(encoding="utf-8")
-    _, out, _ = run(FIXTURE, "--format", "text")
+    _, out, _ = run_cli(FIXTURE, "--format", "text")
     assert out == (ROOT / "tests/golden/text.txt").read_text(encoding="utf-8")
     bad = dataclasses.make_dataclass("Bad", [("output_format", str, "xml")], bases=(Settings,), frozen=True)
     monkeypatch.setattr(cli, "Settings", bad)
-    code, out, err = run(FIXTURE)
+    code, out, err = run_cli(FIXTURE)
     assert (code, out) == (2, "")
     assert err == (
         "alembic-lint: error: unknown output format 'xml' (output-format); choose from "
@@ -252,7 +245,7 @@ def test_output_format_from_settings_is_used_and_validated(monkeypatch: pytest.M
 def test_junit_lists_clean_files_as_passing_tests() -> None:
     import xml.etree.ElementTree as ET
 
-    _, out, _ = run(FIXTURE, "--format", "junit")
+    _, out, _ = run_cli(FIXTURE, "--format", "junit")
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None
     cases = {case.get("name"): case.find("failure") is not None for case in suite.iter("testcase")}

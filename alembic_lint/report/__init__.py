@@ -1,15 +1,17 @@
 """Formatters: a list of diagnostics in, text out. They never print.
 
 Each output format is one module in this package with a `format_<name>(diagnostics,
-cwd) -> str` function; `formatters()` is the one registry. Options that only some
-formats use (colour for `full`, the list of checked files for `junit`) are bound
-when the registry is built, so every entry has the same `Formatter` signature.
+cwd) -> str` function, registered once in `_FORMATTERS`; `formatter(name)` imports
+just that module. Options that only some formats use (colour for `full`, the list
+of checked files for `junit`) are bound there, so every formatter has the same
+`Formatter` signature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
@@ -59,29 +61,34 @@ def _read_lines(path: Path) -> list[str]:
     return [] if isinstance(text, DecodeError) else split_lines(text)
 
 
-def formatters(*, color: bool = False, files: Sequence[Path] = ()) -> dict[str, Formatter]:
-    """Every output format by name. `color` is for `full`; `files` (every checked file,
-    findings or not) is for `junit`, which reports clean files as passing tests."""
-    from alembic_lint.report.full import format_full
-    from alembic_lint.report.github import format_github
-    from alembic_lint.report.gitlab import format_gitlab
-    from alembic_lint.report.grouped import format_grouped
-    from alembic_lint.report.json import format_json, format_json_lines
-    from alembic_lint.report.junit import format_junit
-    from alembic_lint.report.sarif import format_sarif
-    from alembic_lint.report.text import format_text
+# name -> (module in this package, function, the options it takes). The one registry.
+_FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "text": ("text", "format_text", ()),
+    "full": ("full", "format_full", ("color",)),
+    "grouped": ("grouped", "format_grouped", ()),
+    "json": ("json", "format_json", ()),
+    "json-lines": ("json", "format_json_lines", ()),
+    "github": ("github", "format_github", ()),
+    "gitlab": ("gitlab", "format_gitlab", ()),
+    "sarif": ("sarif", "format_sarif", ()),
+    "junit": ("junit", "format_junit", ("files",)),
+}
+FORMAT_NAMES: tuple[str, ...] = tuple(_FORMATTERS)
 
-    return {
-        "text": format_text,
-        "full": partial(format_full, color=color),
-        "grouped": format_grouped,
-        "json": format_json,
-        "json-lines": format_json_lines,
-        "github": format_github,
-        "gitlab": format_gitlab,
-        "sarif": format_sarif,
-        "junit": partial(format_junit, files=files),
-    }
+
+def formatter(name: str, *, color: bool = False, files: Sequence[Path] = ()) -> Formatter:
+    """One output format by name (KeyError if unknown), importing only its module.
+    `color` is for `full`; `files` (every checked file, findings or not) is for
+    `junit`, which reports clean files as passing tests."""
+    module, function, takes = _FORMATTERS[name]
+    format_function = getattr(import_module(f"alembic_lint.report.{module}"), function)
+    options: dict[str, object] = {"color": color, "files": files}
+    return partial(format_function, **{key: options[key] for key in takes}) if takes else format_function
+
+
+def formatters(*, color: bool = False, files: Sequence[Path] = ()) -> dict[str, Formatter]:
+    """Every output format by name."""
+    return {name: formatter(name, color=color, files=files) for name in FORMAT_NAMES}
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
@@ -97,4 +104,13 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return f"Found {len(diagnostics)} {problems} ({detail}) in {files} {noun}."
 
 
-__all__ = ["Formatter", "SourceLines", "display_path", "formatters", "posix_path", "summary"]
+__all__ = [
+    "FORMAT_NAMES",
+    "Formatter",
+    "SourceLines",
+    "display_path",
+    "formatter",
+    "formatters",
+    "posix_path",
+    "summary",
+]

@@ -9,7 +9,6 @@ left out on purpose.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,8 @@ SEVERITY = {"error": "major", "warning": "minor"}
 
 
 def format_gitlab(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
+    import hashlib  # only this format needs it
+
     sources = SourceLines()
     seen: dict[tuple[str, str, str], int] = {}
     report = []
