@@ -146,11 +146,10 @@ def _report(args: argparse.Namespace, output_format: str, result: LintResult, cw
         from alembic_lint.report.statistics import format_statistics, format_statistics_json
 
         return (format_statistics_json if output_format == "json" else format_statistics)(result.diagnostics)
+    from alembic_lint.report import formatter
     from alembic_lint.report.full import use_color
 
     color = args.output_file is None and use_color(out)
-    from alembic_lint.report import formatter
-
     return formatter(output_format, color=color, files=result.paths)(result.diagnostics, cwd)
 
 
@@ -176,7 +175,7 @@ def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
     return {node.id for node in select(graph, args.since, args.heads_only_context)}
 
 
-def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> str:
+def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
     """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
     from alembic_lint.graph_view import build_view
     from alembic_lint.lint import check
@@ -186,10 +185,10 @@ def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> str:
     if args.format == "mermaid":
         from alembic_lint.mermaid import render_mermaid
 
-        return render_mermaid(view)
+        return graph, render_mermaid(view)
     from alembic_lint.graphviz import render_dot
 
-    return render_dot(view)
+    return graph, render_dot(view)
 
 
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -207,18 +206,18 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     parsed = parse_files(folder.files)
     try:
         if args.format in ("mermaid", "dot"):
-            out.write(_picture(args, parsed, folder.root))
-            graph = RevisionGraph.build(parsed)
+            graph, text = _picture(args, parsed, folder.root)
         else:
             graph = RevisionGraph.build(parsed)
             only = _limit(args, graph)
             if args.format == "json":
                 base = args.path if args.path.is_dir() else args.path.parent
-                out.write(format_graph_json(graph, base, only))
+                text = format_graph_json(graph, base, only)
             else:
-                out.write(format_history(graph, only))
+                text = format_history(graph, only)
     except ViewError as exc:
         raise UsageError(f"--since {args.since}: {exc}") from None
+    out.write(text)
     for item in graph.opaque:
         reason = item.message if isinstance(item, ParseFailure) else "its revision id is not a literal"
         err.write(f"alembic-lint: {item.path}: not in the graph: {reason}\n")

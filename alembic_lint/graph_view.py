@@ -164,11 +164,13 @@ def build_view(
     view = GraphView(hidden=len(graph.nodes) - len(nodes))
     keys = {node.id: f"r{number}" for number, node in enumerate(nodes)}
     extra: dict[tuple[str, str], str] = {}  # (kind, revision) -> key of a missing/elided node
+    counts = {"missing": 0, "elided": 0}
 
     def extra_node(kind: NodeKind, revision: str) -> str:
         key = extra.get((kind, revision))
         if key is None:
-            key = extra[(kind, revision)] = f"{kind[0]}{sum(1 for k in extra if k[0] == kind)}"
+            key = extra[(kind, revision)] = f"{kind[0]}{counts[kind]}"
+            counts[kind] += 1
             view.nodes.append(ViewNode(key, kind, revision))
         return key
 

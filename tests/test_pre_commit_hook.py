@@ -78,6 +78,7 @@ def _snapshot(target: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout: no file list to snapshot")
 def test_try_repo_runs_the_hook_on_a_project(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit", reason="pre-commit is not installed")
     hook_repo, project = tmp_path / "hook", tmp_path / "project"
