@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from alembic_lint.lint import LintResult, Parsed
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "graph")
+SUBCOMMANDS = ("check", "graph", "server")
 GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
 
 
@@ -45,7 +45,8 @@ def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alembic-lint",
         description="Check Alembic migration folders without importing them.",
-        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`.",
+        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`, "
+        "`alembic-lint server` (the language server).",
     )
     parser.add_argument(
         "paths",
@@ -111,6 +112,39 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
     return value
+
+
+def _server_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alembic-lint server",
+        description="Run the language server on stdin/stdout (needs `pip install 'alembic-lint[lsp]'`).",
+    )
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead (for debugging)")
+    parser.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default="WARNING",
+        type=str.upper,
+        help="what to log to stderr (default: WARNING)",
+    )
+    return parser
+
+
+def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    tcp: tuple[str, int] | None = None
+    if args.tcp is not None:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise UsageError(f"--tcp {args.tcp!r}: expected HOST:PORT, e.g. 127.0.0.1:2087")
+        tcp = (host, int(port))
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        raise UsageError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
+    from alembic_lint_lsp.server import serve
+
+    return serve(tcp, args.log_level)
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -231,7 +265,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
-    parser = _graph_parser() if command == "graph" else _check_parser()
+    parsers = {"graph": _graph_parser, "server": _server_parser}
+    parser = parsers.get(command, _check_parser)()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
@@ -239,6 +274,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if command == "graph":
             return run_graph(args, out, err)
+        if command == "server":
+            return run_server(args, out, err)
         return run_check(args, out, err)
     except (UsageError, DiscoveryError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")

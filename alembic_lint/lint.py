@@ -69,11 +69,17 @@ def check(
     *,
     root: Path | None = None,
     rules: Sequence[Rule] | None = None,
+    graph: RevisionGraph | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
-    """Build the graph of one folder and run the selected rules on it."""
+    """Build the graph of one folder and run the selected rules on it.
+
+    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
+    language server passes its last graph when an edit changed no revision variable.
+    """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     ctx = Context(settings=settings, root=root)
-    graph = RevisionGraph.build(parsed)
+    if graph is None:
+        graph = RevisionGraph.build(parsed)
     diagnostics: list[Diagnostic] = []
     for rule in active:
         if isinstance(rule, GraphRule):
