@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
+from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
 from alembic_lint.source import DecodeError, LineIndex, decode_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -109,6 +110,7 @@ class Migration:
     downgrade: Function | None
     imports: tuple[Import, ...]
     lines: int
+    noqa: Suppressions = NO_SUPPRESSIONS  # suppression comments, found without tokenize
 
     def binding(self, name: str) -> Binding | None:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -122,6 +124,7 @@ class ParseFailure:
     span: Span
     message: str
     kind: Literal["read", "decode", "syntax"] = "syntax"
+    noqa: Suppressions = NO_SUPPRESSIONS
 
 
 def read_migration(path: Path) -> Migration | ParseFailure:
@@ -146,10 +149,10 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
-        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}")
+        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
-    return _Extractor(path, LineIndex(text)).extract(tree)
+    return _Extractor(path, LineIndex(text), scan(text)).extract(tree)
 
 
 _HEADER_FIELDS = {
@@ -195,9 +198,10 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 class _Extractor:
-    def __init__(self, path: Path, index: LineIndex) -> None:
+    def __init__(self, path: Path, index: LineIndex, noqa: Suppressions) -> None:
         self.path = path
         self.index = index
+        self.noqa = noqa
         self.bindings: dict[str, Binding] = {}
         self.functions: dict[str, Function] = {}
         self.imports: list[Import] = []
@@ -237,6 +241,7 @@ class _Extractor:
             downgrade=self.functions.get("downgrade"),
             imports=tuple(self.imports),
             lines=len(self.index.lines),
+            noqa=self.noqa,
         )
 
     def module_block(self, body: list[ast.stmt], conditional: bool) -> None:
