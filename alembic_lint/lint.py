@@ -18,6 +18,7 @@ from alembic_lint.graph import RevisionGraph
 from alembic_lint.parse import Migration, ParseFailure, read_migration
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
+from alembic_lint.suppress import apply_suppressions
 
 Parsed = Migration | ParseFailure
 
@@ -65,7 +66,8 @@ def check(
     root: Path | None = None,
     rules: Sequence[Rule] | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
-    """Build the graph of one folder and run the selected rules on it."""
+    """Build the graph of one folder, run the selected rules on it, then drop what
+    `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900)."""
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     ctx = Context(settings=settings, root=root)
     graph = RevisionGraph.build(parsed)
@@ -77,6 +79,7 @@ def check(
             for item in parsed:
                 if isinstance(item, Migration):
                     diagnostics.extend(rule.check(item, ctx))
+    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
 
