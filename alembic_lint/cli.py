@@ -6,14 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
+from alembic_lint.config import ConfigError
 from alembic_lint.discover import DiscoveryError, discover
-from alembic_lint.settings import Settings, UnknownSelector, check_selector
+from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
+
+if TYPE_CHECKING:
+    from alembic_lint.rules import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "graph")
+SUBCOMMANDS = ("check", "graph", "rule")
 
 
 class UsageError(Exception):
@@ -39,7 +43,8 @@ def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alembic-lint",
         description="Check Alembic migration folders without importing them.",
-        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`.",
+        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`, "
+        "`alembic-lint rule CODE`.",
     )
     parser.add_argument(
         "paths",
@@ -60,7 +65,23 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="use this configuration file (pyproject.toml or alembic-lint.toml) instead of the nearest one",
+    )
+    config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
+    return parser
+
+
+def _rule_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alembic-lint rule", description="Show a rule's documentation.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (ALM201) or name (model-import)")
+    which.add_argument("--all", action="store_true", help="show every rule")
     return parser
 
 
@@ -75,15 +96,25 @@ def _graph_parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alembic_lint.lint import lint
+    from alembic_lint.config import resolve_settings
+    from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import display_path, formatters, summary
 
-    settings = Settings(
-        select=_selectors(args.select, "--select") if args.select else None,
-        extend_select=_selectors(args.extend_select, "--extend-select"),
-        ignore=_selectors(args.ignore, "--ignore"),
-    )
-    result = lint(args.paths or [Path(".")], settings)
+    overrides = None
+    if args.select or args.extend_select or args.ignore:
+        overrides = RuleSelection(
+            select=_selectors(args.select, "--select") if args.select else None,
+            extend_select=_selectors(args.extend_select, "--extend-select"),
+            ignore=_selectors(args.ignore, "--ignore"),
+        )
+    # Each path is linted with the configuration nearest to it (paths sharing one are linted together).
+    groups: dict[Settings, list[Path]] = {}
+    for path in args.paths or [Path(".")]:
+        settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
+        groups.setdefault(settings, []).append(path)
+    result = LintResult()
+    for settings, paths in groups.items():
+        result.folders.extend(lint(paths, settings).folders)
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     out.write(formatters()[args.format](diagnostics, cwd))
@@ -121,6 +152,26 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.rules import RULES
+    from alembic_lint.settings import rule_for
+
+    if args.all:
+        rules = list(RULES)
+    else:
+        rule = rule_for(args.rule) or rule_for(args.rule.upper())
+        if rule is None:
+            raise UsageError(f"unknown rule {args.rule!r}; `alembic-lint rule --all` lists every rule")
+        rules = [rule]
+    out.write("\n".join(_rule_text(rule) for rule in rules))
+    return EXIT_CLEAN
+
+
+def _rule_text(rule: Rule) -> str:
+    default = "on" if rule.default else "off (opt-in: select it)"
+    return f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
@@ -128,7 +179,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
-    parser = _graph_parser() if command == "graph" else _check_parser()
+    parser = {"graph": _graph_parser, "rule": _rule_parser}.get(command, _check_parser)()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
@@ -136,8 +187,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if command == "graph":
             return run_graph(args, out, err)
+        if command == "rule":
+            return run_rule(args, out, err)
         return run_check(args, out, err)
-    except (UsageError, DiscoveryError) as exc:
+    except (UsageError, DiscoveryError, ConfigError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
