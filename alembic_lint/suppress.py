@@ -35,17 +35,19 @@ def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
 
 
 def _silencer(diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, int]] | None, skip: int = -1) -> bool:
-    """True when a directive (other than number `skip`) silences the diagnostic;
-    records which ones did in `used`."""
+    """True when a directive silences the diagnostic; records which ones did in `used`.
+    Directive number `skip` (the one an ALM900 finding is about) counts only through
+    an explicit code (`# noqa: ALM201, ALM900`), never as a blanket."""
     line = noqa.comment_line(diagnostic.span.line)
     silenced = False
     for index, directive in enumerate(noqa.directives):
-        if index == skip or (not directive.file_level and directive.span.line != line):
+        if not directive.file_level and directive.span.line != line:
             continue
         if not directive.codes:
-            silenced = True
-            if used is not None:
-                used.add((index, -1))
+            if index != skip:
+                silenced = True
+                if used is not None:
+                    used.add((index, -1))
             continue
         for position, code in enumerate(directive.codes):
             if code.matches(diagnostic.code):

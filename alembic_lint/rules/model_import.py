@@ -145,15 +145,8 @@ class ModelImport(FileRule):
         if not imported.names:
             reason = self._reason(imported.module, first_party, allowed)
             return None if reason is None else (f"import {imported.module}", reason)
-        reason = self._reason(imported.module, first_party, allowed)
-        names = imported.names
-        if reason is None:
-            if _under(imported.module, allowed):
-                return None
-            reasons = {name: self._reason(f"{imported.module}.{name}", first_party, allowed) for name in names}
-            names = tuple(name for name in names if reasons[name] is not None)
-            if not names:
-                return None
-            reason = reasons[names[0]]
-        assert reason is not None
-        return f"from {imported.module} import {', '.join(names)}", reason
+        reasons = {name: self._reason(f"{imported.module}.{name}", first_party, allowed) for name in imported.names}
+        names = [name for name, reason in reasons.items() if reason is not None]
+        if not names:
+            return None
+        return f"from {imported.module} import {', '.join(names)}", reasons[names[0]] or ""

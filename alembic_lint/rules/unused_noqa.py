@@ -86,13 +86,14 @@ class UnusedNoqa(Rule):
                 details.append("unused: " + ", ".join(c.code for c in unused))
             if unknown:
                 details.append("unknown: " + ", ".join(c.code for c in unknown))
+            everything = len(unused) + len(unknown) == len(directive.codes)
             where = "file-level `alembic-lint: noqa`" if directive.file_level else "`noqa`"
             yield (
                 index,
                 self.diagnostic(
                     path,
                     directive.span,
-                    f"unused {where} directive ({'; '.join(details)}); remove it",
+                    f"unused {where} directive ({'; '.join(details)}); remove {'it' if everything else 'those codes'}",
                     fix=_removal_fix(directive, [*unused, *unknown]),
                 ),
             )
