@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -152,7 +152,9 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
         return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
-    return _Extractor(path, LineIndex(text), scan(text)).extract(tree)
+    migration = _Extractor(path, LineIndex(text)).extract(tree)
+    noqa = scan(text)
+    return replace(migration, noqa=noqa) if noqa else migration
 
 
 _HEADER_FIELDS = {
@@ -198,10 +200,9 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 class _Extractor:
-    def __init__(self, path: Path, index: LineIndex, noqa: Suppressions) -> None:
+    def __init__(self, path: Path, index: LineIndex) -> None:
         self.path = path
         self.index = index
-        self.noqa = noqa
         self.bindings: dict[str, Binding] = {}
         self.functions: dict[str, Function] = {}
         self.imports: list[Import] = []
@@ -241,7 +242,6 @@ class _Extractor:
             downgrade=self.functions.get("downgrade"),
             imports=tuple(self.imports),
             lines=len(self.index.lines),
-            noqa=self.noqa,
         )
 
     def module_block(self, body: list[ast.stmt], conditional: bool) -> None:

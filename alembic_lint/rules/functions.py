@@ -20,6 +20,12 @@ def anchor(migration: Migration) -> Span:
     return migration.revision.span if migration.revision is not None else Span.point(1)
 
 
+def is_migration(migration: Migration) -> bool:
+    """False for a helper module left in the versions folder (no revision variables at all):
+    ALM008 already reports it, and asking it for upgrade()/downgrade() would be noise."""
+    return migration.revision is not None or migration.down_revision is not None
+
+
 def empty_by_design(migration: Migration) -> bool:
     """Merge revisions (`alembic merge`) and revisions that start a named branch
     (`alembic revision --branch-label`) are empty on purpose."""
@@ -44,7 +50,8 @@ class MissingDowngrade(FileRule):
     ## What it does
     Reports a migration without a module-level `def downgrade()`. A definition
     inside an `if`/`try` at module level counts as present, since which branch
-    runs is only known at import time. With `allow-irreversible = false`, a
+    runs is only known at import time. A file with no revision variables at
+    all is a helper module, reported by ALM008 instead. With `allow-irreversible = false`, a
     `downgrade()` that only raises `NotImplementedError` (or one of the
     `irreversible-markers`) is reported too: it cannot be rolled back either.
 
@@ -76,12 +83,13 @@ class MissingDowngrade(FileRule):
     def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
         downgrade = migration.downgrade
         if downgrade is None:
-            yield self.diagnostic(
-                migration.path,
-                anchor(migration),
-                "migration has no downgrade(): `alembic downgrade` through it fails; write one that reverses "
-                'upgrade(), or `raise NotImplementedError("...")` if it cannot be undone',
-            )
+            if is_migration(migration):
+                yield self.diagnostic(
+                    migration.path,
+                    anchor(migration),
+                    "migration has no downgrade(): `alembic downgrade` through it fails; write one that reverses "
+                    'upgrade(), or `raise NotImplementedError("...")` if it cannot be undone',
+                )
             return
         raised = irreversible(downgrade, ctx.settings)
         if raised is not None and not ctx.settings.allow_irreversible:
@@ -148,7 +156,8 @@ class MissingUpgrade(FileRule):
 
     ## What it does
     Reports a migration without a module-level `def upgrade()`. A definition
-    inside an `if`/`try` at module level counts as present.
+    inside an `if`/`try` at module level counts as present. A file with no
+    revision variables at all is a helper module, reported by ALM008 instead.
 
     ## Why is this bad?
     `alembic upgrade` fails with an `AttributeError` when it reaches this
@@ -180,7 +189,7 @@ class MissingUpgrade(FileRule):
     name = "missing-upgrade"
 
     def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
-        if migration.upgrade is None:
+        if migration.upgrade is None and is_migration(migration):
             yield self.diagnostic(
                 migration.path,
                 anchor(migration),
