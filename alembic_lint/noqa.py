@@ -15,6 +15,7 @@ Grammar (flake8's, with ruff's spacing tolerance; `noqa` in any case):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -28,9 +29,6 @@ _DIRECTIVE = re.compile(
 )
 _ONE_CODE = re.compile(_CODE, re.IGNORECASE)
 _HINT = re.compile("noqa", re.IGNORECASE)
-_STRING_PREFIXES = frozenset(
-    {"r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"},
-)
 
 
 @dataclass(frozen=True)
@@ -135,128 +133,153 @@ class _Comment:
     line_end: bool  # a line end follows
 
 
+# What the lexer stops at: in code, a comment or a quote; in an f-string field, also brackets
+# and the `:` that starts a format spec; in an f-string's text, escapes, braces and quotes.
+_CODE_STOP = re.compile(r"[#'\"]")
+_FIELD_STOP = re.compile(r"[#'\"()\[\]{}:]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_REST_OF_LINE = re.compile(r"[^\r\n]*")
+# The body of a plain (not formatted) string up to its closing quote; group 1 is the quote,
+# empty for an unterminated string.
+_PLAIN_BODY = {
+    "'": re.compile(r"(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*('|)"),
+    '"': re.compile(r'(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*("|)'),
+    "'''": re.compile(r"(?:[^'\\]|\\[\s\S]|'(?!''))*('''|)"),
+    '"""': re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*("""|)'),
+}
+_FORMAT_STOP = {quote: re.compile(r"[\\{}\r\n]|" + re.escape(quote)) for quote in _PLAIN_BODY}
+_PREFIX_CHARS = frozenset("rRbBuUfFtT")
+
+
 class _Lexer:
     """Finds comments and multi-line strings, following Python's string-literal rules
-    (prefixes, triple quotes, escapes, f-string replacement fields with nested strings)."""
+    (prefixes, triple quotes, escapes, f-string replacement fields with nested strings).
+    Regular expressions skip everything else, so a file costs little more than one pass."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.i = 0
-        self.line = 1
-        self.line_start = 0
+        self.line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
         self.comments: list[_Comment] = []
         self.strings: list[tuple[int, int]] = []
 
-    def newline(self) -> None:
-        """Consume a line end at self.i (\\r\\n, \\r or \\n)."""
-        if self.text.startswith("\r\n", self.i):
-            self.i += 2
-        else:
-            self.i += 1
-        self.line += 1
-        self.line_start = self.i
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
 
     def run(self) -> None:
         self.code(field=False)
+
+    def comment(self) -> None:
+        text, start = self.text, self.i
+        end = _REST_OF_LINE.match(text, start).end()  # type: ignore[union-attr]
+        line = self.line_of(start)
+        line_start = self.line_starts[line - 1]
+        before = text[line_start:start]
+        self.comments.append(
+            _Comment(
+                line,
+                start - line_start,
+                text[start:end].rstrip(),
+                len(before) - len(before.rstrip()),
+                not before.strip(),
+                end < len(text),
+            )
+        )
+        self.i = end
 
     def code(self, field: bool) -> str:
         """Scan code until the end of the text or, in an f-string field, its closing
         `}` or format-spec `:` at bracket depth 0 (returned)."""
         text = self.text
+        stop = _FIELD_STOP if field else _CODE_STOP
         depth = 0
-        while self.i < len(text):
+        while True:
+            found = stop.search(text, self.i)
+            if found is None:
+                self.i = len(text)
+                return ""
+            self.i = found.start()
             ch = text[self.i]
             if ch == "#":
-                end = self.i
-                while end < len(text) and text[end] not in "\r\n":
-                    end += 1
-                before = text[self.line_start : self.i]
-                space = len(before) - len(before.rstrip())
-                self.comments.append(
-                    _Comment(
-                        self.line, len(before), text[self.i : end].rstrip(), space, not before.strip(), end < len(text)
-                    )
-                )
-                self.i = end
-            elif ch in "\r\n":
-                self.newline()
+                self.comment()
             elif ch in "'\"":
-                self.string("")
-            elif ch.isalpha() or ch == "_" or ch.isdigit():
-                start = self.i
-                while self.i < len(text) and (text[self.i].isalnum() or text[self.i] == "_"):
-                    self.i += 1
-                word = text[start : self.i]
-                if self.i < len(text) and text[self.i] in "'\"" and word.lower() in _STRING_PREFIXES:
-                    self.string(word.lower())
-            elif field and ch in "([{":
+                self.string()
+            elif ch in "([{":
                 depth += 1
                 self.i += 1
-            elif field and ch in ")]}":
+            elif ch in ")]}":
                 if depth == 0 and ch == "}":
                     return "}"
                 depth = max(depth - 1, 0)
                 self.i += 1
-            elif field and ch == ":" and depth == 0:
+            elif depth == 0:  # ":" ends the expression, a format spec follows
                 return ":"
             else:
                 self.i += 1
-        return ""
 
-    def string(self, prefix: str) -> None:
+    def string(self) -> None:
+        """A string literal starting at self.i (its quote); its prefix is just before it."""
         text = self.text
-        quote = text[self.i]
-        if text.startswith(quote * 3, self.i):
-            quote *= 3
-        start_line = self.line
-        self.i += len(quote)
-        self.literal(quote, "r" in prefix, "f" in prefix or "t" in prefix, in_spec=False)
-        if self.line > start_line:
-            self.strings.append((start_line, self.line))
+        start = self.i
+        prefix_start = start
+        while prefix_start > start - 2 and prefix_start > 0 and text[prefix_start - 1] in _PREFIX_CHARS:
+            prefix_start -= 1
+        if prefix_start > 0 and (text[prefix_start - 1].isalnum() or text[prefix_start - 1] == "_"):
+            prefix_start = start  # the letters end a name or keyword (`if"x"`), not a prefix
+        prefix = text[prefix_start:start].lower()
+        quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
+        self.i = start + len(quote)
+        if "f" in prefix or "t" in prefix:
+            self.formatted(quote, "r" in prefix, in_spec=False)
+        else:
+            self.i = _PLAIN_BODY[quote].match(text, self.i).end()  # type: ignore[union-attr]
+        if len(quote) == 3:
+            first, last = self.line_of(start), self.line_of(self.i - 1)
+            if last > first:
+                self.strings.append((first, last))
 
-    def literal(self, quote: str, raw: bool, formatted: bool, in_spec: bool) -> None:
-        """Scan string contents up to the closing quote (or, for a format spec, its `}`)."""
+    def formatted(self, quote: str, raw: bool, in_spec: bool) -> None:
+        """The text of an f-string up to its closing quote (or, for a format spec, its `}`)."""
         text = self.text
-        while self.i < len(text):
+        stop = _FORMAT_STOP[quote]
+        while True:
+            found = stop.search(text, self.i)
+            if found is None:
+                self.i = len(text)
+                return
+            self.i = found.start()
             ch = text[self.i]
             if ch == "\\":
-                if not raw and formatted and text.startswith("N{", self.i + 1):
+                if not raw and text.startswith("N{", self.i + 1):
                     close = text.find("}", self.i)
                     self.i = close + 1 if close != -1 else len(text)
-                    continue
-                self.i += 1
-                if self.i < len(text) and text[self.i] in "\r\n":
-                    self.newline()
                 else:
-                    self.i += 1
+                    self.i += 3 if text.startswith("\r\n", self.i + 1) else 2
             elif ch in "\r\n":
                 if len(quote) == 1 and not in_spec:
                     return  # unterminated: the file does not parse anyway
-                self.newline()
-            elif formatted and ch == "{":
+                self.i += 1
+            elif ch == "{":
                 if text.startswith("{{", self.i) and not in_spec:
                     self.i += 2
                     continue
                 self.i += 1
                 self.field(quote, raw)
-            elif formatted and ch == "}":
+            elif ch == "}":
                 if in_spec:
                     return
                 self.i += 2 if text.startswith("}}", self.i) else 1
-            elif not in_spec and text.startswith(quote, self.i):
-                self.i += len(quote)
+            else:  # the quote
+                if not in_spec:
+                    self.i += len(quote)
                 return
-            elif in_spec and text.startswith(quote, self.i):
-                return  # malformed: let the enclosing string close
-            else:
-                self.i += 1
 
     def field(self, quote: str, raw: bool) -> None:
         """An f-string replacement field, after its `{`: code, then an optional format spec."""
         stop = self.code(field=True)
         if stop == ":":
             self.i += 1
-            self.literal(quote, raw, formatted=True, in_spec=True)
+            self.formatted(quote, raw, in_spec=True)
             stop = "}" if self.text.startswith("}", self.i) else ""
         if stop == "}":
             self.i += 1

@@ -80,6 +80,7 @@ def test_grammar(comment: str, expected: list[tuple[tuple[str, ...], bool]]) -> 
         'a = f"\\N{BULLET} # noqa {x}"\n',
         'a = ("one"  \n     "# noqa")\n',
         "a = 'unterminated # noqa",
+        'if"{# noqa":\n    pass\n',  # `f` ends the keyword: not an f-string
     ],
 )
 def test_noqa_inside_a_string_is_not_a_comment(source: str) -> None:

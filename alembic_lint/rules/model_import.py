@@ -110,24 +110,20 @@ class ModelImport(FileRule):
             )
 
     def _first_party(self, ctx: Context) -> frozenset[str]:
+        """Configured and found first-party names, computed once per check() (ctx.extra)."""
+        cached = ctx.extra.get(self.code)
+        if isinstance(cached, frozenset):
+            return cached
         root = project_root(ctx)
-        found = frozenset(ctx.settings.first_party)
-        if root is None:
-            return found
-        key = f"{self.code}:top-level:{root}"
-        cached = ctx.extra.get(key)
-        if not isinstance(cached, frozenset):
-            cached = _top_level_modules(root)
-            ctx.extra[key] = cached
-        return found | cached
+        found = frozenset(ctx.settings.first_party) | (_top_level_modules(root) if root is not None else frozenset())
+        ctx.extra[self.code] = found
+        return found
 
     @staticmethod
     def _reason(module: str, first_party: frozenset[str], allowed: tuple[str, ...]) -> str | None:
         """Why importing `module` (absolute, dotted) is application code, or None if it is not."""
-        if _under(module, allowed):
-            return None
-        top = module.split(".")[0]
-        if top in _NEVER:
+        top = module.partition(".")[0]
+        if top in _NEVER or _under(module, allowed):
             return None
         if "models" in module.split("."):
             return "a `models` module"
@@ -142,6 +138,8 @@ class ModelImport(FileRule):
         if imported.level:
             source = "." * imported.level + imported.module
             return f"from {source} import {', '.join(imported.names)}", "a relative import"
+        if imported.module.partition(".")[0] in _NEVER:
+            return None  # most imports of a migration: alembic, sqlalchemy, typing
         if not imported.names:
             reason = self._reason(imported.module, first_party, allowed)
             return None if reason is None else (f"import {imported.module}", reason)
