@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING, TextIO
 from alembic_lint import __version__
 from alembic_lint.config import ConfigError
 from alembic_lint.discover import DiscoveryError, discover
+from alembic_lint.report import FORMAT_NAMES
 from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
 if TYPE_CHECKING:
+    from alembic_lint.graph import RevisionGraph
+    from alembic_lint.lint import LintResult, Parsed
     from alembic_lint.rules import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "graph", "rule")
+GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
 
 
 class UsageError(Exception):
@@ -63,7 +67,18 @@ def _check_parser() -> argparse.ArgumentParser:
         "--extend-select", action="append", metavar="RULES", help="run these rules in addition to the selected ones"
     )
     parser.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=FORMAT_NAMES,
+        default=None,
+        help="output format (default: text, or output-format from the config)",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule has instead of the findings"
+    )
+    parser.add_argument(
+        "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
     config = parser.add_mutually_exclusive_group()
     config.add_argument(
@@ -91,14 +106,36 @@ def _graph_parser() -> argparse.ArgumentParser:
         description="Show the revision graph like `alembic history`, newest first, without importing anything.",
     )
     parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=GRAPH_FORMATS,
+        default="text",
+        help="text (like `alembic history`), json, or a picture: mermaid, dot (Graphviz)",
+    )
+    parser.add_argument("--since", metavar="REV", help="draw only REV (id or unique prefix) and the revisions after it")
+    parser.add_argument(
+        "--heads-only-context",
+        type=_count,
+        metavar="N",
+        help="draw only each head and the N revisions behind it",
+    )
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.config import resolve_settings
     from alembic_lint.lint import LintResult, lint
-    from alembic_lint.report import display_path, formatters, summary
+    from alembic_lint.report import display_path, summary
 
     overrides = None
     if args.select or args.extend_select or args.ignore:
@@ -112,12 +149,19 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for path in args.paths or [Path(".")]:
         settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
         groups.setdefault(settings, []).append(path)
+    first = next(iter(groups))  # the configuration of the first path chooses the default output format
+    output_format = args.format or first.output_format or "text"
+    if output_format not in FORMAT_NAMES:
+        raise UsageError(
+            f"{first.config_path}: unknown output format {output_format!r} (output-format); "
+            f"choose from {', '.join(FORMAT_NAMES)}"
+        )
     result = LintResult()
     for settings, paths in groups.items():
         result.folders.extend(lint(paths, settings).folders)
     cwd = Path.cwd()
     diagnostics = result.diagnostics
-    out.write(formatters()[args.format](diagnostics, cwd))
+    _emit(_report(args, output_format, result, cwd, out), args.output_file, out)
     for failure in result.unreadable:
         err.write(f"alembic-lint: error: {display_path(failure.path, cwd)}: {failure.message}\n")
     err.write(summary(diagnostics, result.files) + "\n")
@@ -128,8 +172,59 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _report(args: argparse.Namespace, output_format: str, result: LintResult, cwd: Path, out: TextIO) -> str:
+    if args.statistics:
+        from alembic_lint.report.statistics import format_statistics, format_statistics_json
+
+        return (format_statistics_json if output_format == "json" else format_statistics)(result.diagnostics)
+    from alembic_lint.report import formatter
+    from alembic_lint.report.full import use_color
+
+    color = args.output_file is None and use_color(out)
+    return formatter(output_format, color=color, files=result.paths)(result.diagnostics, cwd)
+
+
+def _emit(text: str, output_file: Path | None, out: TextIO) -> None:
+    """Print the report, or write it atomically to `output_file`."""
+    if output_file is None:
+        out.write(text)
+        return
+    from alembic_lint.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(output_file, text)
+    except OSError as exc:
+        raise UsageError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
+    """The revisions `--since`/`--heads-only-context` keep, or None for all."""
+    if args.since is None and args.heads_only_context is None:
+        return None
+    from alembic_lint.graph_view import select
+
+    return {node.id for node in select(graph, args.since, args.heads_only_context)}
+
+
+def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
+    """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
+    from alembic_lint.graph_view import build_view
+    from alembic_lint.lint import check
+
+    graph, diagnostics = check(parsed, Settings(), root=root)
+    view = build_view(graph, diagnostics, since=args.since, context=args.heads_only_context)
+    if args.format == "mermaid":
+        from alembic_lint.mermaid import render_mermaid
+
+        return graph, render_mermaid(view)
+    from alembic_lint.graphviz import render_dot
+
+    return graph, render_dot(view)
+
+
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.graph import RevisionGraph
+    from alembic_lint.graph_view import ViewError
     from alembic_lint.history import format_graph_json, format_history
     from alembic_lint.lint import parse_files
     from alembic_lint.parse import ParseFailure
@@ -140,12 +235,20 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
     folder = folders[0]
     parsed = parse_files(folder.files)
-    graph = RevisionGraph.build(parsed)
-    if args.format == "json":
-        base = args.path if args.path.is_dir() else args.path.parent
-        out.write(format_graph_json(graph, base))
-    else:
-        out.write(format_history(graph))
+    try:
+        if args.format in ("mermaid", "dot"):
+            graph, text = _picture(args, parsed, folder.root)
+        else:
+            graph = RevisionGraph.build(parsed)
+            only = _limit(args, graph)
+            if args.format == "json":
+                base = args.path if args.path.is_dir() else args.path.parent
+                text = format_graph_json(graph, base, only)
+            else:
+                text = format_history(graph, only)
+    except ViewError as exc:
+        raise UsageError(f"--since {args.since}: {exc}") from None
+    out.write(text)
     for item in graph.opaque:
         reason = item.message if isinstance(item, ParseFailure) else "its revision id is not a literal"
         err.write(f"alembic-lint: {item.path}: not in the graph: {reason}\n")

@@ -49,6 +49,11 @@ class LintResult:
     def files(self) -> int:
         return sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
 
+    @property
+    def paths(self) -> list[Path]:
+        """Every file checked (the files given, or all files of each folder)."""
+        return [p for f in self.folders for p in (f.folder.files if f.folder.only is None else sorted(f.folder.only))]
+
 
 def parse_files(paths: Sequence[Path]) -> list[Parsed]:
     """Parse files from disk. The collector is paused: the trees are garbage, the facts are not."""
