@@ -208,10 +208,11 @@ def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
 
 def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
     """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
+    from alembic_lint.config import resolve_settings
     from alembic_lint.graph_view import build_view
     from alembic_lint.lint import check
 
-    graph, diagnostics = check(parsed, Settings(), root=root)
+    graph, diagnostics = check(parsed, resolve_settings(args.path), root=root)
     view = build_view(graph, diagnostics, since=args.since, context=args.heads_only_context)
     if args.format == "mermaid":
         from alembic_lint.mermaid import render_mermaid
