@@ -9,16 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
+from alembic_lint.config import ConfigError
 from alembic_lint.discover import DiscoveryError, discover
 from alembic_lint.report import FORMAT_NAMES
-from alembic_lint.settings import Settings, UnknownSelector, check_selector
+from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
 if TYPE_CHECKING:
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.lint import LintResult, Parsed
+    from alembic_lint.rules import Rule
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "graph", "server")
+SUBCOMMANDS = ("check", "graph", "rule", "server")
 GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
 
 
@@ -46,7 +48,7 @@ def _check_parser() -> argparse.ArgumentParser:
         prog="alembic-lint",
         description="Check Alembic migration folders without importing them.",
         epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`, "
-        "`alembic-lint server` (the language server).",
+        "`alembic-lint rule CODE`, `alembic-lint server` (the language server).",
     )
     parser.add_argument(
         "paths",
@@ -78,7 +80,23 @@ def _check_parser() -> argparse.ArgumentParser:
         "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="use this configuration file (pyproject.toml or alembic-lint.toml) instead of the nearest one",
+    )
+    config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
+    return parser
+
+
+def _rule_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alembic-lint rule", description="Show a rule's documentation.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (ALM201) or name (model-import)")
+    which.add_argument("--all", action="store_true", help="show every rule")
     return parser
 
 
@@ -148,20 +166,32 @@ def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alembic_lint.lint import lint
+    from alembic_lint.config import resolve_settings
+    from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import display_path, summary
 
-    settings = Settings(
-        select=_selectors(args.select, "--select") if args.select else None,
-        extend_select=_selectors(args.extend_select, "--extend-select"),
-        ignore=_selectors(args.ignore, "--ignore"),
-    )
-    output_format = args.format or getattr(settings, "output_format", None) or "text"
+    overrides = None
+    if args.select or args.extend_select or args.ignore:
+        overrides = RuleSelection(
+            select=_selectors(args.select, "--select") if args.select else None,
+            extend_select=_selectors(args.extend_select, "--extend-select"),
+            ignore=_selectors(args.ignore, "--ignore"),
+        )
+    # Each path is linted with the configuration nearest to it (paths sharing one are linted together).
+    groups: dict[Settings, list[Path]] = {}
+    for path in args.paths or [Path(".")]:
+        settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
+        groups.setdefault(settings, []).append(path)
+    first = next(iter(groups))  # the configuration of the first path chooses the default output format
+    output_format = args.format or first.output_format or "text"
     if output_format not in FORMAT_NAMES:
         raise UsageError(
-            f"unknown output format {output_format!r} (output-format); choose from {', '.join(FORMAT_NAMES)}"
+            f"{first.config_path}: unknown output format {output_format!r} (output-format); "
+            f"choose from {', '.join(FORMAT_NAMES)}"
         )
-    result = lint(args.paths or [Path(".")], settings)
+    result = LintResult()
+    for settings, paths in groups.items():
+        result.folders.extend(lint(paths, settings).folders)
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     _emit(_report(args, output_format, result, cwd, out), args.output_file, out)
@@ -211,10 +241,11 @@ def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
 
 def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
     """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
+    from alembic_lint.config import resolve_settings
     from alembic_lint.graph_view import build_view
     from alembic_lint.lint import check
 
-    graph, diagnostics = check(parsed, Settings(), root=root)
+    graph, diagnostics = check(parsed, resolve_settings(args.path), root=root)
     view = build_view(graph, diagnostics, since=args.since, context=args.heads_only_context)
     if args.format == "mermaid":
         from alembic_lint.mermaid import render_mermaid
@@ -258,6 +289,26 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.rules import RULES
+    from alembic_lint.settings import rule_for
+
+    if args.all:
+        rules = list(RULES)
+    else:
+        rule = rule_for(args.rule) or rule_for(args.rule.upper())
+        if rule is None:
+            raise UsageError(f"unknown rule {args.rule!r}; `alembic-lint rule --all` lists every rule")
+        rules = [rule]
+    out.write("\n".join(_rule_text(rule) for rule in rules))
+    return EXIT_CLEAN
+
+
+def _rule_text(rule: Rule) -> str:
+    default = "on" if rule.default else "off (opt-in: select it)"
+    return f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
@@ -265,7 +316,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
-    parsers = {"graph": _graph_parser, "server": _server_parser}
+    parsers = {"graph": _graph_parser, "rule": _rule_parser, "server": _server_parser}
     parser = parsers.get(command, _check_parser)()
     try:
         args = parser.parse_args(argv)
@@ -276,8 +327,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return run_graph(args, out, err)
         if command == "server":
             return run_server(args, out, err)
+        if command == "rule":
+            return run_rule(args, out, err)
         return run_check(args, out, err)
-    except (UsageError, DiscoveryError) as exc:
+    except (UsageError, DiscoveryError, ConfigError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:

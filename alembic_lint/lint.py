@@ -8,16 +8,19 @@ and reading files from disk for the command line.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.discover import VersionFolder, discover
+from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
+from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parse import Migration, ParseFailure, read_migration
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
+from alembic_lint.suppress import apply_suppressions
 
 Parsed = Migration | ParseFailure
 
@@ -71,7 +74,8 @@ def check(
     rules: Sequence[Rule] | None = None,
     graph: RevisionGraph | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
-    """Build the graph of one folder and run the selected rules on it.
+    """Build the graph of one folder, run the selected rules on it, then drop what
+    `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900).
 
     `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
     language server passes its last graph when an edit changed no revision variable.
@@ -88,6 +92,7 @@ def check(
             for item in parsed:
                 if isinstance(item, Migration):
                     diagnostics.extend(rule.check(item, ctx))
+    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
 
@@ -103,6 +108,44 @@ def lint_folder(folder: VersionFolder, settings: Settings) -> FolderResult:
 def lint(paths: Sequence[Path], settings: Settings) -> LintResult:
     """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted."""
     result = LintResult()
-    for folder in discover(paths):
+    for folder in folders_for(paths, settings):
         result.folders.append(lint_folder(folder, settings))
     return result
+
+
+def folders_for(paths: Sequence[Path], settings: Settings) -> list[VersionFolder]:
+    """The folders to lint: discovered, or the configured `version-locations`; minus `exclude`."""
+    if settings.version_locations is not None:
+        folders = [_configured_folder(paths, settings.version_locations, settings.config_path)]
+    else:
+        folders = discover(paths)
+    if not settings.exclude:
+        return folders
+    kept = []
+    for folder in folders:
+        files = tuple(f for f in folder.files if not matches_any(settings.exclude, f, settings.project_root))
+        only = None if folder.only is None else folder.only & frozenset(files)
+        if files and (only is None or only):
+            kept.append(replace(folder, files=files, only=only))
+    return kept
+
+
+def _configured_folder(paths: Sequence[Path], locations: tuple[Path, ...], config: Path | None) -> VersionFolder:
+    """One script directory made of the configured locations (read recursively); a path
+    argument inside them limits the report to the files under it."""
+    files = list_migration_files(locations, recursive=True)
+    if not files:
+        shown = ", ".join(str(location) for location in locations)
+        raise DiscoveryError(f"{shown}: no migration files found (version-locations in {config})")
+    only: set[Path] = set()
+    for raw in paths:
+        path = Path(os.path.normpath(raw.absolute()))
+        if not path.exists():
+            raise DiscoveryError(f"{raw}: no such file or directory")
+        chosen = [f for f in files if f == path or path in f.parents]
+        if not chosen and not any(path == location or path in location.parents for location in locations):
+            shown = ", ".join(str(location) for location in locations)
+            raise DiscoveryError(f"{raw}: not in the version-locations set in {config} ({shown})")
+        only.update(chosen)
+    root = Path(os.path.commonpath(locations))
+    return VersionFolder(root, locations, True, files, config, None if len(only) == len(files) else frozenset(only))

@@ -58,11 +58,15 @@ class AlembicLintItem(pytest.Item):
     def runtest(self) -> None:
         if self.folder is None:
             raise AlembicLintFailure(self.error)
+        from alembic_lint.config import ConfigError, resolve_settings
         from alembic_lint.lint import lint_folder
         from alembic_lint.report.text import format_text
-        from alembic_lint.settings import Settings
 
-        result = lint_folder(self.folder, Settings())
+        try:
+            settings = resolve_settings(self.folder.root)  # the project's [tool.alembic-lint]
+        except ConfigError as exc:
+            raise AlembicLintFailure(str(exc)) from None
+        result = lint_folder(self.folder, settings)
         if result.diagnostics:
             raise AlembicLintFailure(format_text(result.diagnostics, self.config.rootpath).rstrip("\n"))
 

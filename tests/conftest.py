@@ -14,7 +14,7 @@ def migration_source(
     branch_labels: object = None,
     depends_on: object = None,
     message: str = "a migration",
-    body: str = "    pass",
+    body: str = '    op.execute("SELECT 1")',  # not empty: ALM102/ALM104 stay quiet
 ) -> str:
     lines = [f'"""{message}\n\nRevision ID: {revision}\nRevises: \nCreate Date: 2026-11-21 10:00:00\n\n"""']
     lines.append("from alembic import op\nimport sqlalchemy as sa\n")

@@ -187,6 +187,9 @@ def compare(specs: list[Spec], graph: RevisionGraph, oracle: Oracle) -> None:
         self_dependent = [p for p in _problems(graph, InvalidRevision) if "depends on itself" in p.reason]
         if not cycles and self_dependent:
             return  # a revision that depends on its own label: reported as ALM008 self-reference
+        label_parents = [p for p in _problems(graph, MissingReference) if p.is_label]
+        if not cycles and label_parents:
+            return  # a down_revision naming a label (here its own): alembic sees a loop, we report ALM002
         assert cycles, (error, graph.problems)
         named = {r.strip() for r in str(error).split("(", 1)[1].rstrip(")").split(",")}
         assert {m for c in cycles for m in c.members} <= named, (error, cycles)
@@ -300,7 +303,8 @@ def test_every_alembic_error_kind_maps_to_one_code(tmp_path: Path, kind: str, sp
 
     oracle = ask_alembic(specs)
     assert oracle.error is not None or oracle.duplicates, f"alembic accepted {kind}"
-    _, diagnostics = check(parse_files(write_folder(tmp_path / "versions", specs)), Settings())
+    # Graph rules only: these files have no upgrade()/downgrade() (ALM101/ALM103 would fire).
+    _, diagnostics = check(parse_files(write_folder(tmp_path / "versions", specs)), Settings(select=("ALM0",)))
     assert {d.code for d in diagnostics} == {code}
 
 
@@ -314,5 +318,16 @@ def test_multiple_heads_is_what_makes_alembic_upgrade_head_fail(tmp_path: Path) 
     revisions = [Revision(s.revision, s.down_revision) for s in specs]
     with pytest.raises(revision_module.MultipleHeads):
         RevisionMap(lambda: revisions).get_current_head()
-    _, diagnostics = check(parse_files(write_folder(tmp_path / "versions", specs)), Settings())
+    _, diagnostics = check(parse_files(write_folder(tmp_path / "versions", specs)), Settings(select=("ALM0",)))
     assert [(d.code, d.path.name) for d in diagnostics] == [("ALM001", "001_b2.py"), ("ALM001", "002_c3.py")]
+
+
+def test_a_down_revision_naming_its_own_label_is_one_missing_reference(tmp_path: Path) -> None:
+    """alembic reports this as a cycle (the label resolves to the revision itself); we say why."""
+    specs = _specs(("e5", None, "feat"), ("a1", "b2", ("b2", "contract")))
+    oracle = ask_alembic(specs)
+    assert isinstance(oracle.error, revision_module.CycleDetected)
+    graph = our_graph(write_folder(tmp_path / "versions", specs))
+    [problem] = graph.problems
+    assert isinstance(problem, MissingReference)
+    assert (problem.kind, problem.value.text, problem.is_label) == ("down_revision", "b2", True)

@@ -203,3 +203,10 @@ def test_readme_shows_the_current_picture_of_the_example_project() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     _, out, _ = run(SHOP, "--format", "mermaid")
     assert f"```mermaid\n{out}```\n" in readme
+
+
+def test_pictures_mark_findings_by_the_project_configuration(long_chain: Path) -> None:
+    (long_chain.parent / "alembic-lint.toml").write_text('ignore = ["ALM001"]\n')
+    code, out, err = run(str(long_chain), "--format", "mermaid", "--heads-only-context", "0")
+    assert (code, err) == (0, "")
+    assert "ALM001" not in out

@@ -14,7 +14,7 @@ from alembic_lint.cli import main
 from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.discover import VersionFolder, folder_for_file
 from alembic_lint.lint import check
-from alembic_lint.settings import Settings
+from alembic_lint.settings import RuleSelection, Settings, selected_rules
 from alembic_lint_lsp import navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import Session
@@ -84,8 +84,24 @@ def test_client_settings_merge_key_by_key_over_the_project() -> None:
     assert (second.select, second.ignore, second.extend_select) == (None, ("ALM001", "ALM002"), ("ALM009",))
     assert second.merged(None) == second
     assert ClientSettings().merged([1]).problems == ("settings must be an object, not [1]",)
-    folder = VersionFolder(Path("/project/migrations"), (), False, ())
-    assert settings_for(folder, second) == Settings(None, ("ALM009",), ("ALM001", "ALM002"))
+    folder = VersionFolder(Path("/nonexistent-project/migrations"), (), False, ())
+    assert settings_for(folder, second) == Settings(overrides=(RuleSelection(None, ("ALM009",), ("ALM001", "ALM002")),))
+    assert settings_for(folder, ClientSettings()) == Settings()
+
+
+def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-lint]\nignore = ["ALM001"]\nextend-select = ["ALM105"]\n')
+    folder = VersionFolder(tmp_path / "migrations", (), False, ())
+    project = settings_for(folder, ClientSettings())
+    assert (project.ignore, project.extend_select, project.config_path) == (
+        ("ALM001",),
+        ("ALM105",),
+        tmp_path / "pyproject.toml",
+    )
+    codes = {rule.code for rule in selected_rules(settings_for(folder, ClientSettings(ignore=("ALM105",))))}
+    assert "ALM001" not in codes and "ALM105" not in codes and "ALM002" in codes
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-lint]\nbogus = 1\n")
+    assert settings_for(folder, ClientSettings()) == Settings()  # logged; the editor keeps working
 
 
 # -- completion context --------------------------------------------------------------------

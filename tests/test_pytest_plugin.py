@@ -128,3 +128,18 @@ def test_pyproject_configuration_from_the_readme(project: pytest.Pytester) -> No
     result = project.runpytest("-p", PLUGIN)
     result.assert_outcomes(passed=1, failed=1)
     assert failure_text(result, "migrations alembic-lint") == list(HEADS)
+
+
+def test_the_project_configuration_applies(project: pytest.Pytester) -> None:
+    project.makepyprojecttoml(
+        '[tool.pytest.ini_options]\nalembic_lint = true\n\n[tool.alembic-lint]\nignore = ["multiple-heads"]\n'
+    )
+    project.runpytest("-p", PLUGIN).assert_outcomes(passed=2)
+    (project.path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nalembic_lint = true\n\n[tool.alembic-lint]\nignroe = ["ALM001"]\n'
+    )
+    result = project.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1, failed=1)
+    assert failure_text(result, "migrations alembic-lint") == [
+        f"{project.path / 'pyproject.toml'}: unknown key `ignroe` in [tool.alembic-lint]; did you mean `ignore`?"
+    ]

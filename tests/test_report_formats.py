@@ -217,27 +217,18 @@ def test_unknown_format_on_the_command_line_exits_2(capsys: pytest.CaptureFixtur
     assert last.startswith("alembic-lint: error: argument --format: invalid choice: 'xml' (choose from ")
 
 
-def test_output_format_from_settings_is_used_and_validated(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dataclasses
-
-    import alembic_lint.cli as cli
-    from alembic_lint.settings import Settings
-
-    @dataclasses.dataclass(frozen=True)
-    class WithFormat(Settings):
-        output_format: str | None = "grouped"
-
-    monkeypatch.setattr(cli, "Settings", WithFormat)
-    _, out, _ = run_cli(FIXTURE)
+def test_output_format_from_settings_is_used_and_validated(tmp_path: Path) -> None:
+    config = tmp_path / "alembic-lint.toml"
+    config.write_text('output-format = "grouped"\n')
+    _, out, _ = run_cli(FIXTURE, "--config", str(config))
     assert out == (ROOT / "tests/golden/grouped.txt").read_text(encoding="utf-8")
-    _, out, _ = run_cli(FIXTURE, "--format", "text")
+    _, out, _ = run_cli(FIXTURE, "--config", str(config), "--format", "text")
     assert out == (ROOT / "tests/golden/text.txt").read_text(encoding="utf-8")
-    bad = dataclasses.make_dataclass("Bad", [("output_format", str, "xml")], bases=(Settings,), frozen=True)
-    monkeypatch.setattr(cli, "Settings", bad)
-    code, out, err = run_cli(FIXTURE)
+    config.write_text('output-format = "xml"\n')
+    code, out, err = run_cli(FIXTURE, "--config", str(config))
     assert (code, out) == (2, "")
     assert err == (
-        "alembic-lint: error: unknown output format 'xml' (output-format); choose from "
+        f"alembic-lint: error: {config}: unknown output format 'xml' (output-format); choose from "
         "text, full, grouped, json, json-lines, github, gitlab, sarif, junit\n"
     )
 

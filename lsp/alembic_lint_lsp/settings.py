@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from alembic_lint.config import ConfigError, resolve_settings
 from alembic_lint.discover import VersionFolder
-from alembic_lint.settings import Settings, UnknownSelector, check_selector
+from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +92,21 @@ def _selectors(key: object, value: object, problems: list[str]) -> tuple[str, ..
 
 
 def project_settings(folder: VersionFolder) -> Settings:
-    """The project's own configuration for this folder, as the command line would use it.
-
-    The config-file loader (`alembic_lint.config`, `[tool.alembic-lint]`) plugs in here.
-    """
-    return Settings()
+    """The project's own configuration for this folder, found as the command line finds it
+    (`[tool.alembic-lint]` or `alembic-lint.toml` at or above the folder). A broken
+    configuration is logged and the defaults are used, so the editor keeps working."""
+    try:
+        return resolve_settings(folder.root)
+    except ConfigError as exc:
+        logger.warning("%s; using the default settings", exc)
+        return Settings()
 
 
 def settings_for(folder: VersionFolder, client: ClientSettings) -> Settings:
-    """The settings to lint `folder` with: the editor's choices over the project's."""
+    """The settings to lint `folder` with: the editor's choices as one more layer over the
+    project's, like command-line flags (`select` starts over, the others adjust)."""
     project = project_settings(folder)
-    return Settings(
-        select=client.select if client.select is not None else project.select,
-        extend_select=project.extend_select + (client.extend_select or ()),
-        ignore=project.ignore + (client.ignore or ()),
-    )
+    layer = RuleSelection(client.select, client.extend_select or (), client.ignore or ())
+    if layer == RuleSelection():
+        return project
+    return replace(project, overrides=(*project.overrides, layer))
