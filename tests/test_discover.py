@@ -16,6 +16,8 @@ import pytest
 
 from alembic_lint.discover import DiscoveryError, VersionFolder, discover
 
+# The oracle reads config keys (path_separator, [tool.alembic]) that alembic 1.16 added.
+ALEMBIC_ORACLE = "1.16"
 MIGRATION = "revision = {rev!r}\ndown_revision = {down!r}\n"
 INI = "[alembic]\nscript_location = %(here)s/alembic\n"
 
@@ -59,7 +61,7 @@ ReadConfig = Callable[..., tuple[Path, list[Path], bool]]
 @pytest.fixture
 def alembic_config(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReadConfig]:
     """alembic's own reading of a configuration: (script dir, version locations, recursive)."""
-    pytest.importorskip("alembic")
+    pytest.importorskip("alembic", minversion=ALEMBIC_ORACLE)
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -500,7 +502,7 @@ def test_which_files_count(tmp_path: Path) -> None:
 
 
 def test_which_files_count_is_alembics_rule(tmp_path: Path) -> None:
-    pytest.importorskip("alembic")
+    pytest.importorskip("alembic", minversion=ALEMBIC_ORACLE)
     from alembic.script import ScriptDirectory
 
     test_which_files_count(tmp_path)
