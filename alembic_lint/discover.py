@@ -197,7 +197,7 @@ def _specs_for_directory(directory: Path) -> list[_ScriptSpec]:
     if _is_script_dir(directory):
         # alembic.ini usually sits beside the script directory, not in it.
         for ancestor in list(directory.parents)[:_SEARCH_DEPTH]:
-            configured = [spec for spec in _configured_specs(ancestor) if spec.root == directory]
+            configured = [spec for spec in _configured_specs(ancestor) if _same(spec.root, directory)]
             if configured:
                 return configured
         return _script_dir(directory)
@@ -226,10 +226,15 @@ def _configured_specs(directory: Path) -> list[_ScriptSpec]:
 
 def _unique(specs: list[_ScriptSpec]) -> list[_ScriptSpec]:
     """One spec per script directory: a config found above it wins over the bare folder."""
-    seen: dict[Path, _ScriptSpec] = {}
+    seen: dict[str, _ScriptSpec] = {}
     for spec in specs:
-        seen.setdefault(spec.root, spec)
+        seen.setdefault(os.path.realpath(spec.root), spec)
     return list(seen.values())
+
+
+def _same(a: Path, b: Path) -> bool:
+    """The same folder, however it is spelled (`%(here)s/../alembic`, a symlink)."""
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _is_script_dir(directory: Path) -> bool:

@@ -559,3 +559,11 @@ def test_bad_paths(tmp_path: Path) -> None:
     )
     long = tmp_path / ("x" * 300)
     assert error([long]) == f"{long}: File name too long"
+
+
+def test_a_script_directory_named_in_a_roundabout_way_is_found_once(tmp_path: Path) -> None:
+    ini = "[alembic]\nscript_location = %(here)s/../db/alembic\n"
+    tree(tmp_path, {"config/alembic.ini": ini, **script_dir("db/alembic", a1=None)})
+    assert [(f.root, f.config) for f in discover([tmp_path])] == [
+        (tmp_path / "config/../db/alembic", tmp_path / "config/alembic.ini")
+    ]
