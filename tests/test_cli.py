@@ -201,42 +201,43 @@ def test_unknown_option() -> None:
 
 
 # -- graph -----------------------------------------------------------------------------------
-def test_graph_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    # What `alembic history` prints for this folder (test_fixtures checks it against alembic).
-    monkeypatch.chdir(FIXTURES / "clean_expand_contract")
-    assert run("graph") == (
-        "2023_1_contract01 (2024_1_expand01) -> 2024_1_contract01 (contract) (head), drop invoice status\n"
-        "d3a5b8c9e2f1 (2023_1_expand01) -> 2023_1_contract01 (contract), make currency required\n"
-        "2023_1_expand01 -> 2024_1_expand01 (expand) (effective head), add invoice state\n"
-        "d3a5b8c9e2f1 -> 2023_1_expand01 (expand), add invoice currency\n"
-        "<base> -> d3a5b8c9e2f1 (branchpoint), initial schema\n",
-        "",
-        0,
-    )
-
-
-def test_graph_text_of_merges_and_the_none_label(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURES / "clean_flask_merges")
-    assert run("graph", "migrations") == (
-        "4e8b2d9c7a16, 6a3f1c8e2d94 -> 7c2b9e4f1a35 (head) (mergepoint), merge tags and slug\n"
-        "9d1e6f2a3b58 -> 4e8b2d9c7a16, add tags\n"
-        "9d1e6f2a3b58 -> 6a3f1c8e2d94, add post slug\n"
-        "8f3a2c6b1e47, 2c9e4b7a1f03 -> 9d1e6f2a3b58 (branchpoint) (mergepoint), empty message\n"
-        "5b7d8c1d4e9a -> 8f3a2c6b1e47, add posts table\n"
-        "5b7d8c1d4e9a -> 2c9e4b7a1f03, add avatar to user\n"
-        "<base> -> 5b7d8c1d4e9a (branchpoint), initial migration\n",
-        "",
-        0,
-    )
-    monkeypatch.chdir(FIXTURES / "clean_airflow_none_label")
-    assert run("graph", "airflow") == (
-        "13eb55f81627 -> 338e90f54d61 (None) (head), More logging into task_instance.\n"
-        "1507a7289a2f -> 13eb55f81627 (None), Maintain history for compatibility with earlier migrations.\n"
-        "e3a246e0dc1 -> 1507a7289a2f (None), create is_encrypted\n"
-        "<base> -> e3a246e0dc1 (None), current schema\n",
-        "",
-        0,
-    )
+@pytest.mark.parametrize(
+    ("case", "argv", "history"),
+    [
+        (
+            "clean_expand_contract",
+            [],
+            "2023_1_contract01 (2024_1_expand01) -> 2024_1_contract01 (contract) (head), drop invoice status\n"
+            "d3a5b8c9e2f1 (2023_1_expand01) -> 2023_1_contract01 (contract), make currency required\n"
+            "2023_1_expand01 -> 2024_1_expand01 (expand) (effective head), add invoice state\n"
+            "d3a5b8c9e2f1 -> 2023_1_expand01 (expand), add invoice currency\n"
+            "<base> -> d3a5b8c9e2f1 (branchpoint), initial schema\n",
+        ),
+        (
+            "clean_flask_merges",
+            ["migrations"],
+            "4e8b2d9c7a16, 6a3f1c8e2d94 -> 7c2b9e4f1a35 (head) (mergepoint), merge tags and slug\n"
+            "9d1e6f2a3b58 -> 4e8b2d9c7a16, add tags\n"
+            "9d1e6f2a3b58 -> 6a3f1c8e2d94, add post slug\n"
+            "8f3a2c6b1e47, 2c9e4b7a1f03 -> 9d1e6f2a3b58 (branchpoint) (mergepoint), empty message\n"
+            "5b7d8c1d4e9a -> 8f3a2c6b1e47, add posts table\n"
+            "5b7d8c1d4e9a -> 2c9e4b7a1f03, add avatar to user\n"
+            "<base> -> 5b7d8c1d4e9a (branchpoint), initial migration\n",
+        ),
+        (
+            "clean_airflow_none_label",
+            ["airflow"],
+            "13eb55f81627 -> 338e90f54d61 (None) (head), More logging into task_instance.\n"
+            "1507a7289a2f -> 13eb55f81627 (None), Maintain history for compatibility with earlier migrations.\n"
+            "e3a246e0dc1 -> 1507a7289a2f (None), create is_encrypted\n"
+            "<base> -> e3a246e0dc1 (None), current schema\n",
+        ),
+    ],
+)
+def test_graph_text(case: str, argv: list[str], history: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What `alembic history` prints for these folders (test_fixtures checks it against alembic itself).
+    monkeypatch.chdir(FIXTURES / case)
+    assert run("graph", *argv) == (history, "", 0)
 
 
 def test_graph_json(monkeypatch: pytest.MonkeyPatch) -> None:
