@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from alembic_lint.report import FORMAT_NAMES
 from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
 if TYPE_CHECKING:
+    from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.lint import LintResult, Parsed
     from alembic_lint.rules import Rule
@@ -193,28 +195,37 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for settings, paths in groups.items():
         result.folders.extend(lint(paths, settings).folders)
     cwd = Path.cwd()
-    diagnostics = result.diagnostics
-    _emit(_report(args, output_format, result, cwd, out), args.output_file, out)
-    for failure in result.unreadable:
+    # A file that cannot be read is bad input, reported on stderr (exit 2), not a finding.
+    unreadable = {failure.path: failure for failure in result.unreadable}
+    diagnostics = [d for d in result.diagnostics if not (d.code == "ALM000" and d.path in unreadable)]
+    _emit(_report(args, output_format, diagnostics, result, cwd, out), args.output_file, out)
+    for failure in unreadable.values():
         err.write(f"alembic-lint: error: {display_path(failure.path, cwd)}: {failure.message}\n")
-    err.write(summary(diagnostics, result.files) + "\n")
-    if result.unreadable:
+    if unreadable:
         return EXIT_ERROR
+    err.write(summary(diagnostics, result.files) + "\n")
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_CLEAN
 
 
-def _report(args: argparse.Namespace, output_format: str, result: LintResult, cwd: Path, out: TextIO) -> str:
+def _report(
+    args: argparse.Namespace,
+    output_format: str,
+    diagnostics: list[Diagnostic],
+    result: LintResult,
+    cwd: Path,
+    out: TextIO,
+) -> str:
     if args.statistics:
         from alembic_lint.report.statistics import format_statistics, format_statistics_json
 
-        return (format_statistics_json if output_format == "json" else format_statistics)(result.diagnostics)
+        return (format_statistics_json if output_format == "json" else format_statistics)(diagnostics)
     from alembic_lint.report import formatter
     from alembic_lint.report.full import use_color
 
     color = args.output_file is None and use_color(out)
-    return formatter(output_format, color=color, files=result.paths)(result.diagnostics, cwd)
+    return formatter(output_format, color=color, files=result.paths)(diagnostics, cwd)
 
 
 def _emit(text: str, output_file: Path | None, out: TextIO) -> None:
@@ -262,6 +273,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.history import format_graph_json, format_history
     from alembic_lint.lint import parse_files
     from alembic_lint.parse import ParseFailure
+    from alembic_lint.report import display_path
 
     folders = discover([args.path])
     if len(folders) > 1:
@@ -285,7 +297,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(text)
     for item in graph.opaque:
         reason = item.message if isinstance(item, ParseFailure) else "its revision id is not a literal"
-        err.write(f"alembic-lint: {item.path}: not in the graph: {reason}\n")
+        err.write(f"alembic-lint: {display_path(item.path, Path.cwd())}: not in the graph: {reason}\n")
     return EXIT_CLEAN
 
 
@@ -319,7 +331,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     parsers = {"graph": _graph_parser, "rule": _rule_parser, "server": _server_parser}
     parser = parsers.get(command, _check_parser)()
     try:
-        args = parser.parse_args(argv)
+        # argparse prints --help, --version and usage errors to sys.stdout/sys.stderr.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     try:

@@ -169,7 +169,11 @@ def _section(path: Path, data: dict[str, object]) -> dict[str, object] | None:
 def find_config(start: Path) -> Path | None:
     """The configuration file for a path: the nearest one at or above it."""
     start = start.absolute()
-    folder = start if start.is_dir() else start.parent
+    try:
+        is_dir = start.is_dir()
+    except OSError:  # a name too long, a loop: discovery reports the path itself
+        is_dir = False
+    folder = start if is_dir else start.parent
     for directory in (folder, *folder.parents):
         candidate = directory / CONFIG_FILE
         if candidate.is_file():

@@ -27,6 +27,14 @@ _SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": "
 _LEGACY_SPLIT = re.compile(r", *|(?: +)")
 _SKIP_DIRS = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist"})
 _SEARCH_DEPTH = 4
+# The [alembic] / [tool.alembic] keys that decide where the migrations are.
+_CONFIG_KEYS = (
+    "script_location",
+    "version_locations",
+    "path_separator",
+    "version_path_separator",
+    "recursive_version_locations",
+)
 
 
 class DiscoveryError(Exception):
@@ -58,13 +66,12 @@ def discover(paths: Sequence[Path]) -> list[VersionFolder]:
     found: dict[tuple[Path, ...], VersionFolder] = {}
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise DiscoveryError(f"{raw}: no such file or directory")
-        if path.is_file():
-            spec = _spec_for_file(path.absolute())
-            folders = [_materialise(spec, only=frozenset({path.absolute()}))]
-        else:
-            folders = [_materialise(spec) for spec in _specs_for_directory(path.absolute())]
+        try:
+            if not path.exists():
+                raise DiscoveryError(f"{raw}: no such file or directory")
+            folders = _folders_for(path)
+        except OSError as exc:  # e.g. a folder we may not list, a name too long
+            raise DiscoveryError(f"{exc.filename or raw}: {exc.strerror or exc}") from None
         for folder in folders:
             key = folder.locations
             previous = found.get(key)
@@ -80,10 +87,17 @@ def discover(paths: Sequence[Path]) -> list[VersionFolder]:
     return list(found.values())
 
 
+def _folders_for(path: Path) -> list[VersionFolder]:
+    if path.is_file():
+        spec = _spec_for_file(path.absolute())
+        return [_materialise(spec, only=frozenset({path.absolute()}))]
+    return [_materialise(spec) for spec in _specs_for_directory(path.absolute())]
+
+
 def list_migration_files(locations: Sequence[Path], recursive: bool) -> tuple[Path, ...]:
     """alembic's walk: top-down, names sorted, `__pycache__` skipped, links to folders not followed."""
     files: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for location in locations:
         if not location.is_dir():
             continue
@@ -96,7 +110,7 @@ def list_migration_files(locations: Sequence[Path], recursive: bool) -> tuple[Pa
                 if not MIGRATION_FILE.match(name):
                     continue
                 path = Path(root, name)
-                real = path.resolve()
+                real = os.path.realpath(path)  # Path.resolve() raises on a symlink loop before 3.13
                 if real in seen:
                     continue
                 seen.add(real)
@@ -158,11 +172,7 @@ def holds_file(folder: VersionFolder, path: Path) -> bool:
 def _holding_spec(path: Path) -> _ScriptSpec | None:
     # A project config above the file whose version locations hold it.
     for ancestor in list(path.parents)[: _SEARCH_DEPTH + 2]:
-        try:
-            specs = _project_specs(ancestor)
-        except DiscoveryError:
-            specs = []
-        for spec in specs:
+        for spec in _configured_specs(ancestor):
             for location in spec.locations:
                 if _holds(location, path, spec.recursive):
                     return spec
@@ -185,7 +195,12 @@ def _specs_for_directory(directory: Path) -> list[_ScriptSpec]:
     if specs:
         return specs
     if _is_script_dir(directory):
-        return [_ScriptSpec(directory, (directory / "versions",), False, None)]
+        # alembic.ini usually sits beside the script directory, not in it.
+        for ancestor in list(directory.parents)[:_SEARCH_DEPTH]:
+            configured = [spec for spec in _configured_specs(ancestor) if _same(spec.root, directory)]
+            if configured:
+                return configured
+        return _script_dir(directory)
     specs = [spec for found in _search(directory) for spec in _project_specs(found) or _script_dir(found)]
     if specs:
         return _unique(specs)
@@ -195,16 +210,31 @@ def _specs_for_directory(directory: Path) -> list[_ScriptSpec]:
 
 
 def _script_dir(directory: Path) -> list[_ScriptSpec]:
+    """A script directory without a config: its versions folder, read recursively like
+    a versions folder given on the command line (no config says otherwise)."""
     if _is_script_dir(directory):
-        return [_ScriptSpec(directory, (directory / "versions",), False, None)]
+        return [_ScriptSpec(directory, (directory / "versions",), True, None)]
     return []
 
 
+def _configured_specs(directory: Path) -> list[_ScriptSpec]:
+    try:
+        return _project_specs(directory)
+    except DiscoveryError:
+        return []
+
+
 def _unique(specs: list[_ScriptSpec]) -> list[_ScriptSpec]:
-    seen: dict[tuple[Path, ...], _ScriptSpec] = {}
+    """One spec per script directory: a config found above it wins over the bare folder."""
+    seen: dict[str, _ScriptSpec] = {}
     for spec in specs:
-        seen.setdefault(spec.locations, spec)
+        seen.setdefault(os.path.realpath(spec.root), spec)
     return list(seen.values())
+
+
+def _same(a: Path, b: Path) -> bool:
+    """The same folder, however it is spelled (`%(here)s/../alembic`, a symlink)."""
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _is_script_dir(directory: Path) -> bool:
@@ -236,6 +266,11 @@ def _project_specs(directory: Path) -> list[_ScriptSpec]:
     toml_path = directory / "pyproject.toml"
     ini = _read_ini(ini_path) if ini_path.is_file() else None
     toml = _read_toml(toml_path) if toml_path.is_file() else None
+    if ini is not None and "script_location" not in ini and (directory / "env.py").is_file():
+        # Flask-Migrate's own folder (`migrations/`): its alembic.ini names no
+        # script_location because Flask-Migrate passes the folder itself.
+        if toml is None or "script_location" not in toml:
+            return [_flask_spec(directory, ini)]
     if ini is not None or toml is not None:
         spec = _combine(
             directory, ini_path if ini is not None else None, ini, toml_path if toml is not None else None, toml
@@ -252,14 +287,18 @@ def _project_specs(directory: Path) -> list[_ScriptSpec]:
 
 
 def _read_ini(path: Path) -> dict[str, str] | None:
-    """The [alembic] section with %(here)s expanded; None when there is none."""
+    """The [alembic] keys discovery uses, %(here)s expanded; None when there is no [alembic].
+
+    Like alembic, only the keys that are used are interpolated: a `%` in an
+    unrelated value such as `sqlalchemy.url` is not an error.
+    """
     parser = configparser.ConfigParser(defaults={"here": str(path.parent)})
     try:
         with path.open(encoding="utf-8") as handle:
             parser.read_file(handle)
         if not parser.has_section("alembic"):
             return None
-        return {key: parser.get("alembic", key) for key in parser.options("alembic")}
+        return {key: parser.get("alembic", key) for key in _CONFIG_KEYS if parser.has_option("alembic", key)}
     except (configparser.Error, UnicodeDecodeError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DiscoveryError(f"{path}: cannot parse: {message}") from None
@@ -277,7 +316,7 @@ def _read_toml(path: Path) -> dict[str, object] | None:
         return None
     here = {"here": str(path.parent)}
 
-    def expand(value: object) -> object:
+    def expand(value: object) -> object:  # only the keys that are used, as alembic does
         if isinstance(value, str):
             try:
                 return value % here
@@ -287,7 +326,7 @@ def _read_toml(path: Path) -> dict[str, object] | None:
             return [expand(v) for v in value]
         return value
 
-    return {key: expand(value) for key, value in section.items()}
+    return {key: expand(value) for key, value in section.items() if key in _CONFIG_KEYS}
 
 
 def _combine(
@@ -313,7 +352,7 @@ def _combine(
             raise DiscoveryError(f"{toml_path}: [tool.alembic] script_location must be a string")
         location = value
     else:
-        if ini or toml:
+        if ini_path is not None or toml_path is not None:  # an [alembic] or [tool.alembic] section
             raise DiscoveryError(f"{config}: no 'script_location' key found in configuration")
         return None
     base = origin("script_location").parent

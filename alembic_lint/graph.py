@@ -347,11 +347,13 @@ class RevisionGraph:
             for v in node.migration.branch_labels.items
         )
 
-    def _suggest(self, wrong: str) -> str | None:
-        prefixed = [nid for nid in self.nodes if nid.startswith(wrong) or wrong.startswith(nid)]
+    def _suggest(self, wrong: str, labels: bool = False) -> str | None:
+        """A close revision id (or, where labels are accepted, branch label) for a wrong reference."""
+        candidates = [*self.nodes, *self.label_owner] if labels else list(self.nodes)
+        prefixed = [c for c in candidates if c.startswith(wrong) or wrong.startswith(c)]
         if len(prefixed) == 1:
             return prefixed[0]
-        close = difflib.get_close_matches(wrong, list(self.nodes), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.75)
         return close[0] if close else None
 
     def _resolve_dependencies(self) -> None:
@@ -373,7 +375,7 @@ class RevisionGraph:
                     )
                 elif target is None:
                     self.problems.append(
-                        MissingReference(node.migration, value, "depends_on", self._suggest(value.text))
+                        MissingReference(node.migration, value, "depends_on", self._suggest(value.text, labels=True))
                     )
                 elif target not in resolved:
                     resolved.append(target)

@@ -16,7 +16,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
-from alembic_lint.source import DecodeError, LineIndex, decode_source
+from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -145,6 +145,12 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
             return ParseFailure(path, Span.point(text.line, text.col), text.message, "decode")
     else:
         text = source
+    if "\0" in text:
+        # Python refuses these without a position (ValueError on 3.10): point at the first one.
+        before = split_lines(text[: text.index("\0")])
+        return ParseFailure(
+            path, Span.point(len(before), len(before[-1])), "syntax error: source code string cannot contain null bytes"
+        )
     try:
         with warnings.catch_warnings():
             # Invalid escapes like "\ " warn at compile time; a linter must not print them.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 # Python ends a line at \r\n, \r or \n, and nowhere else (str.splitlines also
 # splits on form feeds and other separators, which would shift line numbers).
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,26 @@ def decode_source(data: bytes) -> str | DecodeError:
             data.decode(encoding)
         except UnicodeDecodeError as decode_exc:
             return _decode_error(data, decode_exc, encoding)
-        return DecodeError(str(exc.msg), exc.lineno or 1, 0)
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        return DecodeError(f"unknown encoding: {encoding}", 1, 0)
+        return DecodeError(str(exc.msg), *_cookie_position(data))
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         return _decode_error(data, exc, encoding)
+    except LookupError:  # a cookie naming a codec that does not decode to text: hex, rot13, zlib
+        return DecodeError(f"encoding problem: {encoding}", *_cookie_position(data))
+
+
+# PEP 263 (the pattern tokenize uses), looked for in the first two lines.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def _cookie_position(data: bytes) -> tuple[int, int]:
+    """Where the coding cookie's encoding name starts (1-based line, 0-based column)."""
+    for lineno, line in enumerate(_LINE_END_BYTES.split(data)[:2], start=1):
+        match = _COOKIE.match(line.removeprefix(codecs.BOM_UTF8) if lineno == 1 else line)
+        if match:
+            return lineno, len(match.string[: match.start(1)].decode("utf-8", errors="replace"))
+    return 1, 0
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str) -> DecodeError:

@@ -1,0 +1,43 @@
+"""Linting imports only the stdlib and alembic_lint: the heavy optional packages stay out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "graph"
+HEAVY = ("alembic", "sqlalchemy", "libcst", "pygls", "lsprotocol", "mako")
+
+PROGRAM = f"""
+import io, json, sys
+from alembic_lint.cli import main
+code = main(sys.argv[1:], io.StringIO(), io.StringIO())
+print(json.dumps([code, sorted({{name.split(".")[0] for name in sys.modules}} & {set(HEAVY)!r})]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        ([str(FIXTURES / "alm001_two_heads")], 1),
+        ([str(FIXTURES / "clean_expand_contract"), "--format", "json"], 0),
+        (["graph", str(FIXTURES / "clean_flask_merges")], 0),
+        (["--version"], 0),
+    ],
+)
+def test_linting_does_not_import_heavy_packages(argv: list[str], code: int) -> None:
+    # A fresh interpreter: this test process has imported alembic for the oracle tests.
+    result = subprocess.run(
+        [sys.executable, "-c", PROGRAM, *argv],
+        cwd=ROOT,  # `python -c` puts the current folder first on sys.path: this worktree's alembic_lint
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == [code, []]
