@@ -205,8 +205,39 @@ def _specs_for_directory(directory: Path) -> list[_ScriptSpec]:
     if specs:
         return _unique(specs)
     # Otherwise the folder is itself a versions folder: read it recursively
-    # (neutron's <release>/{expand,contract} layout).
+    # (neutron's <release>/{expand,contract} layout) -- unless nothing in it declares a
+    # revision: then it is some other folder, and linting every .py in it as a migration
+    # would only flood the user with ALM008.
+    if _declares_no_revision(directory):
+        raise DiscoveryError(
+            f"{directory}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script "
+            "directory with env.py and script.py.mako, and no .py file that sets down_revision)"
+        )
     return [_ScriptSpec(directory, (directory,), True, None)]
+
+
+_PROBE_LIMIT = 500
+_BINDS_DOWN_REVISION = re.compile(rb"^down_revision\b", re.MULTILINE)
+
+
+def _declares_no_revision(directory: Path) -> bool:
+    """True when the folder holds .py files and none of the first few hundred binds
+    `down_revision` at the start of a line (a cheap text probe; nothing is parsed)."""
+    seen = 0
+    for root, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(names):
+            if not MIGRATION_FILE.match(name):
+                continue
+            seen += 1
+            try:
+                if _BINDS_DOWN_REVISION.search(Path(root, name).read_bytes()):
+                    return False
+            except OSError:
+                return False  # let the linter report the unreadable file
+            if seen >= _PROBE_LIMIT:
+                return True
+    return seen > 0
 
 
 def _script_dir(directory: Path) -> list[_ScriptSpec]:

@@ -421,3 +421,20 @@ def test_bad_folders_and_configs(
     expected = ("", f"alembic-lint: error: {message.format(tmp=tmp_path)}\n", 2)
     assert run() == expected
     assert run("graph") == expected
+
+
+def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No config, no script directory, no file setting down_revision: one error, not an ALM008 per file."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "views.py").write_text("revision = compute()\n")
+    (tmp_path / "app" / "models.py").write_text("class User:\n    pass\n")
+    monkeypatch.chdir(tmp_path)
+    assert run("app") == (
+        "",
+        f"alembic-lint: error: {tmp_path / 'app'}: no Alembic migrations found (no alembic.ini or "
+        "[tool.alembic], no script directory with env.py and script.py.mako, and no .py file that sets "
+        "down_revision)\n",
+        2,
+    )
