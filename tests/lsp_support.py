@@ -19,6 +19,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from alembic_lint.rules import RULES_BY_CODE
+
 WORKTREE = Path(__file__).resolve().parent.parent
 SERVER = [sys.executable, "-m", "alembic_lint_lsp"]
 ENV = {
@@ -176,7 +178,7 @@ def diagnostic(
         "severity": severity,
         "code": code,
         "codeDescription": {
-            "href": f"https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md#{code.lower()}"
+            "href": f"https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md#{code.lower()}-{RULES_BY_CODE[code].name}"
         },
         "source": "alembic-lint",
     }

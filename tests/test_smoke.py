@@ -29,3 +29,19 @@ def test_parsing_does_not_leak_compile_warnings(recwarn):
     result = parse_migration(Path("w.py"), b'revision = "a\\ b"\ndown_revision = None\n')
     assert result.revision.strings == ("a\\ b",)
     assert [str(w.message) for w in recwarn] == []
+
+
+def test_docs_rules_md_is_the_rule_command_output():
+    """The documentation links (LSP codeDescription, SARIF) point into docs/rules.md.
+    Regenerate it with `alembic-lint rule --all > docs/rules.md`."""
+    from io import StringIO
+
+    from alembic_lint.rules import RULES
+
+    out = StringIO()
+    assert main(["rule", "--all"], out) == 0
+    docs = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert docs == out.getvalue()
+    for rule in RULES:
+        anchor = rule.url().rsplit("#", 1)[1]
+        assert f"\n# {rule.code} {rule.name}\n".lower().replace(" ", "-").strip("\n") == f"#-{anchor}"

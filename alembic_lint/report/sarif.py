@@ -51,6 +51,7 @@ def _rules() -> list[dict[str, object]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary()},
             "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+            "helpUri": rule.url(),
             "defaultConfiguration": {"enabled": rule.default, "level": LEVEL[rule.severity]},
         }
         for rule in RULES

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 # Where each rule's documentation lives: one anchor per code, lower-cased ("#alm001").
+# docs/rules.md is `alembic-lint rule --all`; GitHub anchors each "# ALM001 multiple-heads" heading
+# as "alm001-multiple-heads".
 DOCS_URL = "https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md#{anchor}"
 
 
@@ -45,7 +47,7 @@ class Rule:
     @classmethod
     def url(cls) -> str:
         """The link to this rule's documentation."""
-        return DOCS_URL.format(anchor=cls.code.lower())
+        return DOCS_URL.format(anchor=f"{cls.code.lower()}-{cls.name}")
 
     @classmethod
     def summary(cls) -> str:
