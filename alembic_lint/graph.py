@@ -202,7 +202,78 @@ class RevisionGraph:
         return self.label_owner.get(identifier)
 
     def history(self) -> list[Node]:
-        """Nodes newest first: every revision after all the revisions that revise it."""
+        """Nodes newest first, in the order `alembic history` prints them (alembic's
+        `_topological_sort` from the real heads, following down_revision and depends_on)."""
+        if any(isinstance(p, Cycle) for p in self.problems):
+            return self._history_any_order()
+        order = {nid: node.order for nid, node in self.nodes.items()}
+        down = {nid: self._normalized_down(node) for nid, node in self.nodes.items()}
+
+        def ancestors(start: str) -> set[str]:
+            seen: set[str] = set()
+            stack = [start]
+            while stack:
+                nid = stack.pop()
+                if nid not in seen:
+                    seen.add(nid)
+                    stack.extend(down[nid])
+            return seen
+
+        todo = set(self.nodes)
+        heads = sorted(self.real_heads, key=order.__getitem__)
+        ancestors_of = [ancestors(h) for h in heads]
+        out: list[Node] = []
+        index = 0
+        while heads:
+            candidate = heads[index]
+            blocker = next((i for i, seen in enumerate(ancestors_of) if i != index and candidate in seen), None)
+            if blocker is not None:  # another head still leads here: finish that one first
+                index = blocker
+                continue
+            if candidate in todo:
+                out.append(self.nodes[candidate])
+                todo.remove(candidate)
+            node = self.nodes[candidate]
+            new_heads = [r for r in down[candidate] if r in todo and r not in heads]
+            if not new_heads:
+                del heads[index]
+                del ancestors_of[index]
+                index = max(index - 1, 0)
+            elif not self._normalized_dependencies(node) and len(node.down) == 1:
+                heads[index] = new_heads[0]
+                ancestors_of[index].discard(candidate)
+            else:
+                heads[index] = new_heads[0]
+                heads.extend(new_heads[1:])
+                ancestors_of[index] = ancestors(new_heads[0])
+                ancestors_of.extend(ancestors(h) for h in new_heads[1:])
+        out.extend(node for nid, node in self.nodes.items() if nid in todo)  # not below any real head
+        return out
+
+    def _normalized_dependencies(self, node: Node) -> tuple[str, ...]:
+        """alembic's `_normalized_resolved_dependencies`: the dependencies that no ancestor
+        (along down_revision) already depends on."""
+        if not node.resolved_dependencies:
+            return ()
+        inherited: set[str] = set()
+        seen = {node.id}
+        stack = [p for p in node.down if p in self.nodes]
+        while stack:
+            nid = stack.pop()
+            if nid in seen:
+                continue
+            seen.add(nid)
+            inherited.update(self.nodes[nid].resolved_dependencies)
+            stack.extend(p for p in self.nodes[nid].down if p in self.nodes)
+        return tuple(d for d in node.resolved_dependencies if d not in inherited)
+
+    def _normalized_down(self, node: Node) -> list[str]:
+        found = [p for p in node.down if p in self.nodes]
+        found += [d for d in self._normalized_dependencies(node) if d not in found]
+        return found
+
+    def _history_any_order(self) -> list[Node]:
+        """Every revision after all the revisions that revise it; for graphs with cycles."""
         remaining = {nid: len(node.children) for nid, node in self.nodes.items()}
         ready = [nid for nid, count in remaining.items() if count == 0]
         ready.reverse()
