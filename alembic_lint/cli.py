@@ -6,11 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
-from alembic_lint.discover import DiscoveryError, discover
-from alembic_lint.settings import Settings, UnknownSelector, check_selector
+
+if TYPE_CHECKING:  # imported where used: `--version` and `--help` load none of the pipeline
+    from alembic_lint.cache import CacheOptions
+    from alembic_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "graph")
@@ -21,6 +23,8 @@ class UsageError(Exception):
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
+    from alembic_lint.settings import UnknownSelector, check_selector
+
     out: list[str] = []
     for value in values or ():
         for part in value.split(","):
@@ -61,7 +65,31 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
+    _add_cache_arguments(parser)
     return parser
+
+
+def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where cache files go (default: .alembic_lint_cache/ in the project folder)",
+    )
+    parser.add_argument(
+        "--cache-check",
+        choices=("mtime", "hash"),
+        default="mtime",
+        help="how a cached file is known unchanged: size and mtime (default), or content hash",
+    )
+
+
+def _cache_options(args: argparse.Namespace, settings: Settings | None = None) -> CacheOptions:
+    from alembic_lint.cache import CacheOptions
+
+    directory = args.cache_dir or getattr(settings, "cache_dir", None)
+    return CacheOptions(enabled=not args.no_cache, directory=directory, check=args.cache_check)
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -71,19 +99,21 @@ def _graph_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _add_cache_arguments(parser)
     return parser
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.lint import lint
     from alembic_lint.report import display_path, formatters, summary
+    from alembic_lint.settings import Settings
 
     settings = Settings(
         select=_selectors(args.select, "--select") if args.select else None,
         extend_select=_selectors(args.extend_select, "--extend-select"),
         ignore=_selectors(args.ignore, "--ignore"),
     )
-    result = lint(args.paths or [Path(".")], settings)
+    result = lint(args.paths or [Path(".")], settings, cache=_cache_options(args, settings))
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     out.write(formatters()[args.format](diagnostics, cwd))
@@ -98,9 +128,10 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.discover import discover
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.history import format_graph_json, format_history
-    from alembic_lint.lint import parse_files
+    from alembic_lint.lint import parse_folder
     from alembic_lint.parse import ParseFailure
 
     folders = discover([args.path])
@@ -108,7 +139,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         roots = ", ".join(str(f.root) for f in folders)
         raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
     folder = folders[0]
-    parsed = parse_files(folder.files)
+    parsed = parse_folder(folder, _cache_options(args))
     graph = RevisionGraph.build(parsed)
     if args.format == "json":
         base = args.path if args.path.is_dir() else args.path.parent
@@ -133,10 +164,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
+    from alembic_lint.discover import DiscoveryError
+    from alembic_lint.parallel import gc_paused
+
     try:
-        if command == "graph":
-            return run_graph(args, out, err)
-        return run_check(args, out, err)
+        with gc_paused():  # a short run whose objects are acyclic: the collector would only rescan them
+            if command == "graph":
+                return run_graph(args, out, err)
+            return run_check(args, out, err)
     except (UsageError, DiscoveryError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")
         return EXIT_ERROR

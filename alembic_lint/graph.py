@@ -414,6 +414,8 @@ class RevisionGraph:
             yield from (p for p in node.down if p in self.nodes)
             yield from node.resolved_dependencies
 
+        if self._acyclic():  # the usual case, checked in one cheap pass
+            return
         in_cycle: set[str] = set()
         for members in _strongly_connected(list(self.nodes), down_edges):
             self.problems.append(Cycle(self._in_file_order(members), dependency=False))
@@ -421,6 +423,28 @@ class RevisionGraph:
         for members in _strongly_connected(list(self.nodes), all_edges):
             if not set(members) <= in_cycle:
                 self.problems.append(Cycle(self._in_file_order(members), dependency=True))
+
+    def _acyclic(self) -> bool:
+        """True when no cycle exists along down_revision and depends_on edges together (Kahn's
+        algorithm: repeatedly remove revisions nothing points to; a cycle is what remains)."""
+        nodes = self.nodes
+        targets = {
+            nid: [p for p in node.down if p in nodes] + list(node.resolved_dependencies) for nid, node in nodes.items()
+        }
+        pointed: dict[str, int] = dict.fromkeys(nodes, 0)
+        for edges in targets.values():
+            for target in edges:
+                pointed[target] += 1
+        ready = [nid for nid, count in pointed.items() if count == 0]
+        removed = 0
+        while ready:
+            nid = ready.pop()
+            removed += 1
+            for target in targets[nid]:
+                pointed[target] -= 1
+                if pointed[target] == 0:
+                    ready.append(target)
+        return removed == len(nodes)
 
     def _in_file_order(self, members: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=lambda nid: self.nodes[nid].order))

@@ -1,0 +1,404 @@
+"""A per-file cache of parsed facts, and of the last verdict per script directory.
+
+Like ruff's cache: one file per script directory under `.alembic_lint_cache/` at
+the project root (the folder of the alembic.ini / pyproject.toml discovery used;
+else the parent of the script directory; else the linted folder), with a
+`.gitignore` holding `*`. Each migration's entry is keyed by its path, size,
+mtime (nanoseconds) and a BLAKE2b hash of its content:
+
+* `mtime` check (the default): an entry whose size and mtime match is used as it
+  is, unless the mtime is within `RACY_NS` of the moment the cache was written
+  ("racily clean", as git calls it: an edit in the same clock tick as our read
+  would keep the mtime), in which case the content hash decides. A file whose
+  mtime moved but whose content did not (a `git checkout`, a restored CI cache)
+  is re-hashed, not re-parsed.
+* `hash` check (`--cache-check=hash`): every file is read and its hash compared,
+  for filesystems or tools that keep mtimes while changing content.
+
+When every file is unchanged and the settings are the same, the diagnostics of
+the previous run are reused without even loading the facts (the "verdict"); when
+some changed, only those are parsed and the graph is rebuilt.
+
+The whole cache is invalidated by a different alembic-lint version or source
+files (an editable install being worked on), Python version, or shape of the
+parsed facts (a hash of the field names of the dataclasses in `parse.py` and
+`diagnostics.py`). Parsing takes no settings, so facts do not depend on them;
+the verdict does (`repr(settings)` is part of its key).
+
+Safety: the cache lives in the user's own project, but a pull request could
+commit one, and unpickling can run code. So nothing is trusted: the container is
+unpickled with no globals allowed at all, each file's facts with only the
+dataclasses of `parse.py`/`diagnostics.py` and `pathlib` paths allowed, and the
+loaded structure is checked (types, versions, the path it claims to be for).
+Anything unexpected (corrupt, truncated, foreign, from another version) means
+"no cache": the files are parsed and the cache rewritten. Writes go to a
+temporary file renamed over the old one, so concurrent runs never leave a torn
+file (the last writer wins).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from alembic_lint import __version__, diagnostics, parse
+from alembic_lint.parallel import FileKey, Parsed, digest, parse_many
+
+if TYPE_CHECKING:
+    from alembic_lint.diagnostics import Diagnostic
+    from alembic_lint.discover import VersionFolder
+
+CACHE_DIR_NAME = ".alembic_lint_cache"
+SCHEMA = 1  # bump when the layout of the cache file changes
+MAGIC = "alembic-lint-cache"
+# Timestamps coarser than this exist (FAT: 2 s); an mtime this close to the moment
+# the cache was written is not trusted alone.
+RACY_NS = 2_000_000_000
+
+CheckMode = Literal["mtime", "hash"]
+CHECK_MODES: tuple[CheckMode, ...] = ("mtime", "hash")
+
+_Entry = tuple[int, int, bytes, bytes]  # size, mtime_ns, content digest, pickled facts
+
+
+@dataclass(frozen=True)
+class CacheOptions:
+    """How the command line uses the cache. `enabled=False` reads and writes nothing."""
+
+    enabled: bool = True
+    directory: Path | None = None  # None: <project root>/.alembic_lint_cache
+    check: CheckMode = "mtime"
+
+
+def project_root(folder: VersionFolder) -> Path:
+    """Where `.alembic_lint_cache/` goes for a script directory."""
+    if folder.config is not None:
+        return folder.config.parent
+    root = folder.root
+    if root.name == "versions" and root.parent != root:
+        return root.parent.parent  # a versions folder: beside the script directory
+    if root / "versions" in folder.locations:
+        return root.parent  # a script directory found without a config
+    return root
+
+
+def cache_path(folder: VersionFolder, directory: Path | None = None) -> Path:
+    """The cache file of one script directory (named after it and its version locations)."""
+    base = directory if directory is not None else project_root(folder) / CACHE_DIR_NAME
+    ident = "\0".join([str(folder.root), *(str(p) for p in folder.locations), str(folder.recursive)])
+    name = folder.root.name or "root"
+    return base / f"{name}-{digest(ident.encode('utf-8', 'surrogateescape')).hex()[:16]}.cache"
+
+
+# -- what invalidates everything ---------------------------------------------------
+def _fields_fingerprint() -> str:
+    """The shape of the facts: every dataclass of parse.py and diagnostics.py with its fields."""
+    parts = []
+    for module in (parse, diagnostics):
+        for name, value in sorted(vars(module).items()):
+            fields = getattr(value, "__dataclass_fields__", None)
+            if isinstance(value, type) and fields is not None and value.__module__ == module.__name__:
+                parts.append(f"{module.__name__}.{name}(" + ",".join(f"{k}:{f.type}" for k, f in fields.items()) + ")")
+    return ";".join(parts)
+
+
+def _code_fingerprint() -> str:
+    """Size and mtime of every source file of the package: a changed checkout invalidates the cache
+    even before the version number moves."""
+    package = Path(__file__).parent
+    parts = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".py"):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                parts.append(
+                    f"{os.path.relpath(os.path.join(folder, name), package)}:{stat.st_size}:{stat.st_mtime_ns}"
+                )
+    return ";".join(parts)
+
+
+def fingerprint() -> bytes:
+    impl = sys.implementation
+    text = "\n".join(
+        [
+            MAGIC,
+            str(SCHEMA),
+            __version__,
+            impl.name,
+            ".".join(map(str, impl.version[:2])),
+            _fields_fingerprint(),
+            _code_fingerprint(),
+        ]
+    )
+    return digest(text.encode("utf-8", "surrogateescape"))
+
+
+# -- untrusted bytes -------------------------------------------------------------
+class _NoGlobals(pickle.Unpickler):
+    """The container holds only dicts, tuples, ints, strings and bytes: no class may be named."""
+
+    def find_class(self, module: str, name: str) -> type:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
+
+
+def _allowed_classes() -> dict[tuple[str, str], type]:
+    allowed: ClassVar[dict[tuple[str, str], type]] = {}
+    for module in (parse, diagnostics):
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and hasattr(value, "__dataclass_fields__")
+                and value.__module__ == module.__name__
+            ):
+                allowed[(value.__module__, value.__qualname__)] = value
+    path_types = {type(Path()), *(cls for cls in type(Path()).__mro__ if issubclass(cls, PurePath))}
+    for cls in path_types:
+        allowed[(cls.__module__, cls.__qualname__)] = cls
+    return allowed
+
+
+class _FactsUnpickler(pickle.Unpickler):
+    allowed: ClassVar[dict[tuple[str, str], type]] = {}
+
+    def find_class(self, module: str, name: str) -> type:
+        try:
+            return self.allowed[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file") from None
+
+
+def _load_facts(blob: bytes) -> object:
+    if not _FactsUnpickler.allowed:
+        _FactsUnpickler.allowed = _allowed_classes()
+    return _FactsUnpickler(io.BytesIO(blob)).load()
+
+
+def _valid_entry(entry: object) -> bool:
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 4
+        and type(entry[0]) is int
+        and type(entry[1]) is int
+        and type(entry[2]) is bytes
+        and type(entry[3]) is bytes
+    )
+
+
+def _read_container(path: Path, expected: bytes) -> tuple[int, dict[str, _Entry], tuple[bytes, bytes] | None]:
+    """The cache file's content, or an empty cache when it is missing or not trustworthy."""
+    empty: tuple[int, dict[str, _Entry], tuple[bytes, bytes] | None] = (0, {}, None)
+    try:
+        with open(path, "rb") as handle:
+            data = _NoGlobals(handle).load()
+    except Exception:  # missing, unreadable, truncated, corrupt, foreign: all mean "no cache"
+        return empty
+    if not (isinstance(data, tuple) and len(data) == 6 and data[0] == MAGIC and data[1] == SCHEMA):
+        return empty
+    _, _, stamp, written, entries, verdict = data
+    if stamp != expected or type(written) is not int or not isinstance(entries, dict):
+        return empty
+    if verdict is not None and not (
+        isinstance(verdict, tuple) and len(verdict) == 2 and all(type(v) is bytes for v in verdict)
+    ):
+        verdict = None
+    return written, entries, verdict
+
+
+# -- one script directory's cache, for one run -------------------------------------
+class FolderCache:
+    """Open it (reads the cache file and checks every migration against it), ask for the
+    cached verdict or the facts, then `save`."""
+
+    def __init__(self, folder: VersionFolder, options: CacheOptions, settings_key: str, jobs: int | None = None):
+        self.folder = folder
+        self.options = options
+        self.path = cache_path(folder, options.directory)
+        self.settings_key = settings_key
+        self.jobs = jobs
+        self.stamp = fingerprint()
+        self.written, self.entries, self.verdict = _read_container(self.path, self.stamp)
+        self.dirty = False
+        # Per file: its key and pickled facts when the cache holds them, else facts parsed now.
+        self.keys: list[FileKey | None] = []
+        self.blobs: list[bytes | None] = []
+        self.fresh: dict[int, Parsed] = {}  # index -> facts parsed during the probe
+        self._probe()
+        self._parsed: list[Parsed] | None = None
+
+    def _probe(self) -> None:
+        racy_after = self.written - RACY_NS
+        by_content = self.options.check == "hash"
+        for index, path in enumerate(self.folder.files):
+            name = str(path)
+            entry = self.entries.get(name)
+            key: FileKey | None = None
+            blob: bytes | None = None
+            if entry is not None and _valid_entry(entry):
+                size, mtime, content, facts = entry
+                try:
+                    stat = os.stat(name)
+                except OSError:
+                    stat = None
+                if stat is not None and stat.st_size == size:
+                    if not by_content and stat.st_mtime_ns == mtime and mtime < racy_after:
+                        key, blob = (size, mtime, content), facts
+                    else:  # same size, but mtime moved, is racy, or hashes are asked for: compare content
+                        parsed, found = _read_and_parse_if_changed(path, content)
+                        if parsed is None and found is not None:
+                            key, blob = found, facts
+                            self.dirty = self.dirty or found[1] != mtime
+                        elif parsed is not None:
+                            self.fresh[index] = parsed
+                            key = found
+            self.keys.append(key)
+            self.blobs.append(blob)
+
+    def verdict_key(self) -> bytes | None:
+        """What the cached diagnostics are valid for: settings, folder, and every file's content."""
+        if any(key is None for key in self.keys):
+            return None
+        files = [(str(path), key[2]) for path, key in zip(self.folder.files, self.keys, strict=True) if key is not None]
+        text = repr((self.settings_key, str(self.folder.root), files))
+        return digest(text.encode("utf-8", "surrogateescape"))
+
+    def cached_diagnostics(self) -> list[Diagnostic] | None:
+        """The previous run's diagnostics when nothing they depend on changed, else None."""
+        if self.verdict is None or self.fresh:
+            return None
+        key = self.verdict_key()
+        if key is None or key != self.verdict[0]:
+            return None
+        try:
+            loaded = _load_facts(self.verdict[1])
+        except Exception:
+            return None
+        if not isinstance(loaded, list) or not all(isinstance(d, diagnostics.Diagnostic) for d in loaded):
+            return None
+        return loaded
+
+    def parsed(self) -> list[Parsed]:
+        """Every file's facts, in order: from the cache where valid, parsed now where not."""
+        if self._parsed is not None:
+            return self._parsed
+        files = self.folder.files
+        result: list[Parsed | None] = [None] * len(files)
+        missing: list[int] = []
+        for index, (path, blob) in enumerate(zip(files, self.blobs, strict=True)):
+            if index in self.fresh:
+                result[index] = self.fresh[index]
+                continue
+            facts = _facts_from(blob, path) if blob is not None else None
+            if facts is None:
+                missing.append(index)
+                self.blobs[index] = None
+            else:
+                result[index] = facts
+        if missing:
+            self.dirty = True
+            parsed, keys = parse_many([files[i] for i in missing], keys=True, jobs=self.jobs)
+            for index, facts, key in zip(missing, parsed, keys, strict=True):
+                result[index] = facts
+                self.keys[index] = key
+        if self.fresh:
+            self.dirty = True
+        self._parsed = [item for item in result if item is not None]
+        return self._parsed
+
+    def save(self, found: Sequence[Diagnostic] | None = None) -> None:
+        """Write the cache if anything changed (`found`: this run's diagnostics, the new verdict).
+        Never raises: a cache that cannot be written is simply not written."""
+        verdict = self.verdict
+        if found is not None:
+            key = self.verdict_key()
+            if key is not None and (verdict is None or verdict[0] != key):
+                verdict = (key, pickle.dumps(list(found), protocol=pickle.HIGHEST_PROTOCOL))
+                self.dirty = True
+        if not self.dirty:
+            return
+        parsed = self._parsed
+        entries: dict[str, _Entry] = {}
+        for index, (path, key, blob) in enumerate(zip(self.folder.files, self.keys, self.blobs, strict=True)):
+            if key is None:
+                continue  # unreadable: try again next time
+            if blob is None:
+                if parsed is None:
+                    continue
+                blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
+            entries[str(path)] = (key[0], key[1], key[2], blob)
+        _write_atomically(self.path, (MAGIC, SCHEMA, self.stamp, time.time_ns(), entries, verdict))
+
+
+def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | None, FileKey | None]:
+    """Read a file whose size matches its entry: (None, new key) when its content is the
+    cached one, else (its facts, new key). (failure, None) when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError as exc:
+        return parse.unreadable(path, exc), None
+    key = (stat.st_size, stat.st_mtime_ns, digest(data))
+    if key[2] == content:
+        return None, key
+    return parse.parse_migration(path, data), key
+
+
+def _facts_from(blob: bytes, path: Path) -> Parsed | None:
+    try:
+        facts = _load_facts(blob)
+    except Exception:
+        return None
+    if isinstance(facts, (parse.Migration, parse.ParseFailure)) and facts.path == path:
+        return facts
+    return None
+
+
+def _write_atomically(path: Path, data: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _ensure_marker_files(path.parent)
+        fd, temp = _mkstemp(path.parent, path.name)
+    except OSError:
+        return
+    try:
+        with open(fd, "wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+def _ensure_marker_files(directory: Path) -> None:
+    """`.gitignore` (`*`: nothing in here is ever committed) and a CACHEDIR.TAG for backup tools."""
+    for name, text in (
+        (".gitignore", "# Created by alembic-lint: this folder is a cache.\n*\n"),
+        ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# Created by alembic-lint.\n"),
+    ):
+        marker = directory / name
+        if marker.exists():
+            continue
+        fd, temp = _mkstemp(directory, name)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temp, 0o644)  # mkstemp makes it private; these are ordinary files
+        os.replace(temp, marker)
+
+
+def _mkstemp(directory: Path, name: str) -> tuple[int, str]:
+    import tempfile
+
+    return tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
