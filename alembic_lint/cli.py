@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     err = err or sys.stderr
+    if argv == ["--version"]:  # no parser built: editors and hooks call it often
+        out.write(f"alembic-lint {__version__}\n")
+        return EXIT_CLEAN
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
