@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,8 +32,9 @@ FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cac
 PARALLEL_MIN_FILES = 250
 # Each worker gets at least this many files, so a 300-file folder does not fork 16 workers.
 _MIN_SHARE = 120
-# The parent also unpickles the workers' facts, so it takes a slightly smaller share.
-_PARENT_SHARE = 0.85
+# Files per message from a worker: small enough to balance the load finely, large enough
+# that pickling and the pipe cost little per file.
+_CHUNK_MIN, _CHUNK_MAX = 16, 64
 
 
 def digest(data: bytes) -> bytes:
@@ -102,28 +102,11 @@ def parse_many(
     paths: Sequence[Path], *, keys: bool = False, jobs: int | None = None
 ) -> tuple[list[Parsed], list[FileKey | None]]:
     """Parse files in order; with `keys`, also each file's cache key (else all None)."""
-    count = len(paths)
     with gc_paused():
-        processes = plan_jobs(count, jobs)
+        processes = plan_jobs(len(paths), jobs)
         if processes <= 1:
             return _parse_serial(paths, keys)
-        own = max(1, int(count / processes * _PARENT_SHARE)) if processes > 1 else count
-        rest = count - own
-        bounds = [own + rest * i // (processes - 1) for i in range(processes)]
-        shares = [(bounds[i], bounds[i + 1]) for i in range(processes - 1)]
-        children = [_fork_worker(paths[start:end], keys) for start, end in shares]
-        try:
-            parsed, found = _parse_serial(paths[:own], keys)
-            for (start, end), child in zip(shares, children, strict=True):
-                result = _collect(child, end - start)
-                if result is None:  # the worker failed: do its share here
-                    result = _parse_serial(paths[start:end], keys)
-                parsed.extend(result[0])
-                found.extend(result[1])
-        finally:
-            for child in children:
-                _reap(child)
-        return parsed, found
+        return _Pool(paths, keys, processes - 1).run()
 
 
 def _parse_serial(paths: Sequence[Path], keys: bool) -> tuple[list[Parsed], list[FileKey | None]]:
@@ -133,68 +116,174 @@ def _parse_serial(paths: Sequence[Path], keys: bool) -> tuple[list[Parsed], list
     return [read_migration(path) for path in paths], [None] * len(paths)
 
 
-_Child = tuple[int, int]  # pid, read end of its pipe
+_Result = tuple[list[Parsed], list[FileKey | None]]
+_HEADER = 8  # chunk index and payload length, 4 bytes each
 
 
-def _fork_worker(paths: Sequence[Path], keys: bool) -> _Child | None:
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the worker: never returns, never runs the parent's cleanup or flushes its buffers
-        status = 1
+class _Worker:
+    """A forked child parsing the chunks of its region in order and sending each one as
+    soon as it is done. The parent takes chunks from the other end of the same region,
+    so they meet wherever the child's speed puts the meeting point: a busy machine where
+    the child gets no CPU costs one fork, not a slower run."""
+
+    def __init__(self, pid: int, fd: int, first: int, end: int):
+        self.pid = pid
+        self.fd = fd
+        self.delivered = first  # chunks [first, delivered) have arrived
+        self.end = end  # chunks [end, ...) of the region were taken by the parent
+        self.buffer = bytearray()
+        self.alive = True
+
+    @property
+    def remaining(self) -> int:
+        return self.end - self.delivered
+
+
+class _Pool:
+    def __init__(self, paths: Sequence[Path], keys: bool, children: int):
+        self.paths = paths
+        self.keys = keys
+        size = max(_CHUNK_MIN, min(_CHUNK_MAX, len(paths) // (children + 1) // 8 or 1))
+        self.chunks = [(start, min(start + size, len(paths))) for start in range(0, len(paths), size)]
+        self.results: list[_Result | None] = [None] * len(self.chunks)
+        # Child i starts at the front of region i; the parent starts at the back.
+        bounds = [len(self.chunks) * i // children for i in range(children + 1)]
+        self.workers = [worker for i in range(children) if (worker := self._fork(bounds[i], bounds[i + 1])) is not None]
+
+    def run(self) -> _Result:
         try:
-            os.close(read_end)
-            payload = pickle.dumps(_parse_serial(paths, keys), protocol=pickle.HIGHEST_PROTOCOL)
-            with open(write_end, "wb") as out:
-                out.write(payload)
-            status = 0
-        except BaseException:  # the parent notices the missing result and parses the share itself
-            pass
+            if not self.workers:
+                return _parse_serial(self.paths, self.keys)
+            while True:
+                self._drain()
+                worker = max(self.workers, key=lambda w: w.remaining)
+                if worker.remaining <= 0:
+                    break
+                worker.end -= 1
+                if self.results[worker.end] is None:
+                    start, end = self.chunks[worker.end]
+                    self.results[worker.end] = _parse_serial(self.paths[start:end], self.keys)
         finally:
-            os._exit(status)
-    os.close(write_end)
-    return pid, read_end
+            self._stop()
+        parsed: list[Parsed] = []
+        found: list[FileKey | None] = []
+        for index, result in enumerate(self.results):
+            if result is None:  # a gap left by a worker that lied about its progress: never trusted
+                start, end = self.chunks[index]
+                result = _parse_serial(self.paths[start:end], self.keys)
+            parsed.extend(result[0])
+            found.extend(result[1])
+        return parsed, found
+
+    def _fork(self, first: int, end: int) -> _Worker | None:
+        if first >= end:
+            return None
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+        if pid == 0:  # the worker: never returns, never runs the parent's cleanup or flushes its buffers
+            try:
+                os.close(read_end)
+                self._work(write_end, first, end)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        os.set_blocking(read_end, False)
+        try:  # room for a few chunks, so a worker seldom waits for the parent to read (Linux)
+            import fcntl
+
+            fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass
+        return _Worker(pid, read_end, first, end)
+
+    def _work(self, fd: int, first: int, end: int) -> None:
+        import pickle
+
+        try:
+            for index in range(first, end):
+                start, stop = self.chunks[index]
+                payload = pickle.dumps(_parse_serial(self.paths[start:stop], self.keys), protocol=5)
+                record = index.to_bytes(4, "little") + len(payload).to_bytes(4, "little") + payload
+                view = memoryview(record)
+                while view:
+                    view = view[os.write(fd, view) :]
+        except BaseException:  # the parent is gone or stopped us; it parses what is missing itself
+            pass
+
+    def _drain(self) -> None:
+        """Take whatever the workers have sent so far, without waiting."""
+        for worker in self.workers:
+            while worker.alive:
+                try:
+                    data = os.read(worker.fd, 1 << 20)
+                except BlockingIOError:
+                    break
+                except OSError:
+                    data = b""
+                if not data:  # the worker exited: the parent takes its remaining chunks
+                    worker.alive = False
+                    break
+                worker.buffer += data
+            self._unpack(worker)
+            if not worker.alive:
+                worker.end = min(worker.end, worker.delivered)
+
+    def _unpack(self, worker: _Worker) -> None:
+        import pickle
+
+        buffer = worker.buffer
+        while len(buffer) >= _HEADER:
+            index = int.from_bytes(buffer[:4], "little")
+            length = int.from_bytes(buffer[4:8], "little")
+            if len(buffer) < _HEADER + length:
+                return
+            payload = bytes(buffer[_HEADER : _HEADER + length])
+            del buffer[: _HEADER + length]
+            if index != worker.delivered:  # out of order: not what a worker sends, so stop listening
+                worker.alive = False
+                return
+            worker.delivered += 1
+            if self.results[index] is None:
+                try:
+                    result = pickle.loads(payload)
+                except Exception:
+                    continue
+                start, end = self.chunks[index]
+                if _well_formed(result, end - start):
+                    self.results[index] = result
+
+    def _stop(self) -> None:
+        import signal
+
+        for worker in self.workers:
+            try:
+                os.kill(worker.pid, signal.SIGKILL)  # it may still be parsing a chunk the parent took
+            except OSError:
+                pass
+            try:
+                os.close(worker.fd)
+            except OSError:
+                pass
+            try:
+                os.waitpid(worker.pid, 0)
+            except OSError:
+                pass
 
 
-def _collect(child: _Child | None, expected: int) -> tuple[list[Parsed], list[FileKey | None]] | None:
-    """The worker's result, or None when it is missing or not what was asked for."""
-    if child is None:
-        return None
-    _, read_end = child
-    try:
-        with open(read_end, "rb", closefd=False) as pipe:
-            data = pipe.read()
-        result = pickle.loads(data)
-    except Exception:
-        return None
-    if (
+def _well_formed(result: object, expected: int) -> bool:
+    return (
         isinstance(result, tuple)
         and len(result) == 2
         and isinstance(result[0], list)
         and isinstance(result[1], list)
         and len(result[0]) == expected
         and len(result[1]) == expected
-    ):
-        return result
-    return None
-
-
-def _reap(child: _Child | None) -> None:
-    if child is None:
-        return
-    pid, read_end = child
-    try:
-        os.close(read_end)  # a worker still writing gets EPIPE and exits
-    except OSError:
-        pass
-    try:
-        os.waitpid(pid, 0)
-    except (OSError, ChildProcessError):
-        pass
+    )
