@@ -8,7 +8,6 @@ diagnostics. Heads, bases and label propagation follow
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -351,6 +350,8 @@ class RevisionGraph:
         prefixed = [nid for nid in self.nodes if nid.startswith(wrong) or wrong.startswith(nid)]
         if len(prefixed) == 1:
             return prefixed[0]
+        import difflib  # only a missing reference needs it
+
         close = difflib.get_close_matches(wrong, list(self.nodes), n=1, cutoff=0.75)
         return close[0] if close else None
 
