@@ -73,34 +73,22 @@ def test_cli_output_is_the_same_with_workers(project: Path, monkeypatch, capsys)
     )
 
 
-def test_a_failing_worker_is_replaced_by_the_parent(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("misbehaviour", ["dies", "sends-short-lists"])
+def test_a_misbehaving_worker_is_not_trusted(project: Path, monkeypatch, misbehaviour: str) -> None:  # type: ignore[no-untyped-def]
     paths = sorted((project / "migrations" / "versions").iterdir())
     serial = parse_files(paths, jobs=1)
     parent = os.getpid()
     real = parallel._parse_serial
 
-    def crash_in_workers(chunk, keys):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent:
-            os._exit(3)
-        return real(chunk, keys)
-
-    monkeypatch.setattr(parallel, "_parse_serial", crash_in_workers)
-    assert parse_files(paths, jobs=2) == serial
-
-
-def test_a_worker_sending_garbage_is_not_trusted(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    paths = sorted((project / "migrations" / "versions").iterdir())
-    serial = parse_files(paths, jobs=1)
-    parent = os.getpid()
-    real = parallel._parse_serial
-
-    def short_answer(chunk, keys):  # type: ignore[no-untyped-def]
+    def misbehave(chunk, keys):  # type: ignore[no-untyped-def]
         parsed, found = real(chunk, keys)
-        if os.getpid() != parent:
-            return parsed[:-1], found[:-1]
-        return parsed, found
+        if os.getpid() == parent:
+            return parsed, found
+        if misbehaviour == "dies":
+            os._exit(3)
+        return parsed[:-1], found[:-1]
 
-    monkeypatch.setattr(parallel, "_parse_serial", short_answer)
+    monkeypatch.setattr(parallel, "_parse_serial", misbehave)
     assert parse_files(paths, jobs=2) == serial
 
 
