@@ -23,7 +23,10 @@ The whole cache is invalidated by a different alembic-lint version or source
 files (an editable install being worked on), Python version, or shape of the
 parsed facts (a hash of the field names of the dataclasses in `parse.py` and
 `diagnostics.py`). Parsing takes no settings, so facts do not depend on them;
-the verdict does (`repr(settings)` is part of its key).
+the verdict does (`repr(settings)` is part of its key), and so it assumes what
+`lint.check` guarantees today: diagnostics depend only on the parsed files, the
+settings and the script directory. A rule that reads anything else (env.py, the
+application's models) must add it to `FolderCache.verdict_key`.
 
 Safety: the cache lives in the user's own project, but a pull request could
 commit one, and unpickling can run code. So nothing is trusted: the container is
@@ -184,15 +187,8 @@ def _load_facts(blob: bytes) -> object:
     return _FactsUnpickler(io.BytesIO(blob)).load()
 
 
-def _valid_entry(entry: object) -> bool:
-    return (
-        isinstance(entry, tuple)
-        and len(entry) == 4
-        and type(entry[0]) is int
-        and type(entry[1]) is int
-        and type(entry[2]) is bytes
-        and type(entry[3]) is bytes
-    )
+def _well_typed(entry: tuple[object, ...]) -> bool:
+    return (type(entry[0]), type(entry[1]), type(entry[2]), type(entry[3])) == (int, int, bytes, bytes)
 
 
 def _read_container(path: Path, expected: bytes) -> tuple[int, dict[str, _Entry], tuple[bytes, bytes] | None]:
@@ -237,32 +233,36 @@ class FolderCache:
         self._parsed: list[Parsed] | None = None
 
     def _probe(self) -> None:
+        """Sort every file into: unchanged (key and cached facts), changed and already parsed
+        (`fresh`), or to be parsed (no key). One `stat` per file; a read only when needed."""
         racy_after = self.written - RACY_NS
         by_content = self.options.check == "hash"
+        entries, keys, blobs, stat = self.entries, self.keys, self.blobs, os.stat
         for index, path in enumerate(self.folder.files):
             name = str(path)
-            entry = self.entries.get(name)
+            entry = entries.get(name)
             key: FileKey | None = None
             blob: bytes | None = None
-            if entry is not None and _valid_entry(entry):
+            if type(entry) is tuple and len(entry) == 4:
                 size, mtime, content, facts = entry
                 try:
-                    stat = os.stat(name)
+                    found = stat(name)
                 except OSError:
-                    stat = None
-                if stat is not None and stat.st_size == size:
-                    if not by_content and stat.st_mtime_ns == mtime and mtime < racy_after:
-                        key, blob = (size, mtime, content), facts
-                    else:  # same size, but mtime moved, is racy, or hashes are asked for: compare content
-                        parsed, found = _read_and_parse_if_changed(path, content)
-                        if parsed is None and found is not None:
-                            key, blob = found, facts
-                            self.dirty = self.dirty or found[1] != mtime
-                        elif parsed is not None:
-                            self.fresh[index] = parsed
-                            key = found
-            self.keys.append(key)
-            self.blobs.append(blob)
+                    found = None
+                if found is None or found.st_size != size or not _well_typed(entry):
+                    pass  # gone, resized or malformed: parse it
+                elif not by_content and found.st_mtime_ns == mtime and mtime < racy_after:
+                    key, blob = (size, mtime, content), facts
+                else:  # same size, but the mtime moved, is racy, or hashes are asked for: compare content
+                    parsed, new_key = _read_and_parse_if_changed(path, content)
+                    if parsed is None and new_key is not None:
+                        key, blob = new_key, facts
+                        self.dirty = self.dirty or new_key[1] != mtime
+                    elif parsed is not None:
+                        self.fresh[index] = parsed
+                        key = new_key
+            keys.append(key)
+            blobs.append(blob)
 
     def verdict_key(self) -> bytes | None:
         """What the cached diagnostics are valid for: settings, folder, and every file's content."""
