@@ -25,11 +25,14 @@ Parsed = Migration | ParseFailure
 FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cache compares
 
 # Below this many files, parsing is serial. Measured on the 2-core benchmark machine
-# (benchmarks/crossover.py, 2026-11-21, medians of 7 in-process runs while other test
-# suites shared the machine): forking one worker costs about 15 ms (fork, pickling the
-# worker's facts, unpickling them here), which parsing half of the files on the other
-# core repays from about 150 files on; 250 keeps small folders strictly serial with a margin.
-PARALLEL_MIN_FILES = 250
+# (2026-11-21, benchmarks/crossover.py and in-process timings, medians, Python 3.11): a file
+# costs 0.50 ms to read and parse, 0.06 ms to pickle in a worker and 0.08 ms to unpickle
+# here; a fork costs 2.5-7.6 ms plus copy-on-write faults. With a second core free, one
+# worker therefore repays its cost from about 50 files; 200 leaves a factor 4 for slower
+# forks and smaller files. With no core free (other processes running), two processes
+# took as long as one doing all the work alone, at every size (0.70-0.78x): `idle_cpus`
+# keeps those runs serial.
+PARALLEL_MIN_FILES = 200
 # Each worker gets at least this many files, so a 300-file folder does not fork 16 workers.
 _MIN_SHARE = 120
 # Files per message from a worker: small enough to balance the load finely, large enough
@@ -81,6 +84,20 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def idle_cpus() -> int:
+    """CPUs not busy with other processes right now: the number we may use minus the tasks
+    other than this one that are running (Linux's /proc/loadavg "running/total" field;
+    elsewhere every CPU counts as idle). Measured on the 2-core benchmark machine: with one
+    other busy process, two parsing processes took as long as one doing all the work alone."""
+    cpus = cpu_count()
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            running = int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return cpus
+    return max(1, cpus - max(0, running - 1))
+
+
 def _can_fork() -> bool:
     if not hasattr(os, "fork") or sys.platform == "darwin":  # macOS: fork is unsafe with system frameworks
         return False
@@ -95,7 +112,7 @@ def plan_jobs(count: int, jobs: int | None = None) -> int:
         return max(1, min(jobs, count)) if _can_fork() else 1
     if count < PARALLEL_MIN_FILES or not _can_fork():
         return 1
-    return max(1, min(cpu_count(), count // _MIN_SHARE))
+    return max(1, min(idle_cpus(), count // _MIN_SHARE))
 
 
 def parse_many(

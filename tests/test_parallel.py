@@ -57,7 +57,7 @@ def test_cli_output_is_the_same_with_workers(project: Path, monkeypatch, capsys)
     serial = capsys.readouterr()
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(parallel, "_MIN_SHARE", 10)
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 4)
+    monkeypatch.setattr(parallel, "idle_cpus", lambda: 4)
     assert parallel.plan_jobs(156) == 4
     assert main(["--no-cache", "."]) == 2
     assert capsys.readouterr() == serial
@@ -93,7 +93,7 @@ def test_a_misbehaving_worker_is_not_trusted(project: Path, monkeypatch, misbeha
 
 
 def test_small_folders_and_threaded_processes_stay_serial(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "idle_cpus", lambda: 2)
     assert parallel.plan_jobs(10) == 1
     assert parallel.plan_jobs(parallel.PARALLEL_MIN_FILES - 1) == 1
     assert parallel.plan_jobs(10_000) == 2
@@ -115,3 +115,19 @@ def test_small_folders_and_threaded_processes_stay_serial(monkeypatch) -> None: 
     finally:
         release.set()
         thread.join()
+
+
+@pytest.mark.parametrize(
+    ("loadavg", "idle"),
+    [("0.10 0.20 0.30 1/97 42\n", 2), ("2.3 2.8 3.3 2/97 42\n", 1), ("4 4 4 9/97 42\n", 1), ("", 2)],
+)
+def test_busy_cpus_are_not_counted(monkeypatch, tmp_path: Path, loadavg: str, idle: int) -> None:  # type: ignore[no-untyped-def]
+    """The running count in /proc/loadavg includes this process; others' tasks take CPUs away."""
+    fake = tmp_path / "loadavg"
+    fake.write_text(loadavg)
+    real_open = open
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "open", lambda path, *a: real_open(fake, *a), raising=False)
+    assert parallel.idle_cpus() == idle
+    monkeypatch.setattr(parallel, "idle_cpus", lambda: idle)
+    assert parallel.plan_jobs(10_000) == idle
