@@ -16,11 +16,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 # alembic's `_only_source_rev_file`: what counts as a migration file.
 MIGRATION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
@@ -268,6 +263,11 @@ def _read_ini(path: Path) -> dict[str, str] | None:
 
 
 def _read_toml(path: Path) -> dict[str, object] | None:
+    if sys.version_info >= (3, 11):  # imported here: 5 ms that a project without pyproject.toml never needs
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

@@ -66,14 +66,19 @@ class Measure:
     files: int
     seconds: list[float]
     rss_mb: float
+    cpu: list[float]  # user + system seconds of the process and the workers it waited for
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
-def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, bytes]:
-    """Wall seconds, peak RSS (MB) and stdout of one fresh process."""
+
+def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, bytes, float]:
+    """Wall seconds, peak RSS (MB), stdout and CPU seconds of one fresh process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err)
@@ -91,7 +96,7 @@ def run_once(argv: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float
         peak = int(reported[-1].split()[1]) / 1024
     else:  # no /proc: an upper bound (includes this process's own peak, see _HWM)
         peak = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
-    return elapsed, peak, data
+    return elapsed, peak, data, usage.ru_utime + usage.ru_stime
 
 
 def measure(
@@ -104,15 +109,21 @@ def measure(
     before: Callable[[], None] | None = None,
 ) -> Measure:
     seconds: list[float] = []
+    cpu: list[float] = []
     rss = 0.0
     for _ in range(reps):
         if before is not None:
             before()
-        elapsed, peak, _ = run_once(argv, cwd, env)
+        elapsed, peak, _, used = run_once(argv, cwd, env)
         seconds.append(elapsed)
+        cpu.append(used)
         rss = max(rss, peak)
-    result = Measure(case, files, seconds, rss)
-    print(f"  {case:<34} {files:>6} files  median {result.median:7.3f} s  peak {rss:6.1f} MB", flush=True)
+    result = Measure(case, files, seconds, rss, cpu)
+    print(
+        f"  {case:<38} {files:>6} files  median {result.median:7.3f} s  cpu {result.cpu_median:7.3f} s"
+        f"  peak {rss:6.1f} MB",
+        flush=True,
+    )
     return result
 
 
@@ -125,8 +136,8 @@ def bench_size(files: int, root: Path, env: dict[str, str], reps: int, alembic_r
     print(f"{files} files:", flush=True)
 
     # Correctness first: both tools must agree on the heads of this folder.
-    _, _, heads = run_once([*ALEMBIC, str(project / "migrations")], root, env)
-    _, _, graph = run_once([*LINT, "graph", target, "--format", "json", "--no-cache"], root, env)
+    _, _, heads, _ = run_once([*ALEMBIC, str(project / "migrations")], root, env)
+    _, _, graph, _ = run_once([*LINT, "graph", target, "--format", "json", "--no-cache"], root, env)
     ours = " ".join(sorted(json.loads(graph)["heads"]))
     if heads.decode().strip() != ours:
         raise SystemExit(f"heads differ on {project}: alembic {heads.decode().strip()!r}, alembic-lint {ours!r}")
@@ -203,12 +214,13 @@ def main() -> None:
 
 def report(results: list[Measure]) -> None:
     alembic = {m.files: m.median for m in results if m.case.startswith("alembic ScriptDirectory")}
-    print("| case | files | median (s) | vs alembic | peak RSS (MB) |\n|---|---:|---:|---:|---:|")
+    print("| case | files | median wall (s) | vs alembic | median CPU (s) | peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for m in results:
         ratio = (
             f"{alembic[m.files] / m.median:.1f}x faster" if m.files in alembic and "alembic " not in m.case[:8] else ""
         )
-        print(f"| {m.case.strip()} | {m.files:,} | {m.median:.3f} | {ratio} | {m.rss_mb:.0f} |")
+        print(f"| {m.case.strip()} | {m.files:,} | {m.median:.3f} | {ratio} | {m.cpu_median:.3f} | {m.rss_mb:.0f} |")
     by_case = {(m.case, m.files): m for m in results}
 
     def get(case: str, files: int) -> Measure | None:
