@@ -68,7 +68,7 @@ RACY_NS = 2_000_000_000
 CheckMode = Literal["mtime", "hash"]
 CHECK_MODES: tuple[CheckMode, ...] = ("mtime", "hash")
 
-_Entry = tuple[int, int, bytes, bytes]  # size, mtime_ns, content digest, pickled facts
+_Entry = tuple[int, int, bytes, int]  # size, mtime_ns, content digest, slot of the pickled facts
 
 
 @dataclass(frozen=True)
@@ -188,33 +188,62 @@ def _load_facts(blob: bytes) -> object:
 
 
 def _well_typed(entry: tuple[object, ...]) -> bool:
-    return (type(entry[0]), type(entry[1]), type(entry[2]), type(entry[3])) == (int, int, bytes, bytes)
+    return (type(entry[0]), type(entry[1]), type(entry[2]), type(entry[3])) == (int, int, bytes, int)
 
 
-def _read_container(path: Path, expected: bytes) -> tuple[int, dict[str, _Entry], tuple[bytes, bytes] | None]:
-    """The cache file's content, or an empty cache when it is missing or not trustworthy."""
-    empty: tuple[int, dict[str, _Entry], tuple[bytes, bytes] | None] = (0, {}, None)
-    try:
-        with open(path, "rb") as handle:
-            data = _NoGlobals(handle).load()
-    except Exception:  # missing, unreadable, truncated, corrupt, foreign: all mean "no cache"
-        return empty
-    if not (isinstance(data, tuple) and len(data) == 6 and data[0] == MAGIC and data[1] == SCHEMA):
-        return empty
-    _, _, stamp, written, entries, verdict = data
-    if stamp != expected or type(written) is not int or not isinstance(entries, dict):
-        return empty
-    if verdict is not None and not (
-        isinstance(verdict, tuple) and len(verdict) == 2 and all(type(v) is bytes for v in verdict)
-    ):
-        verdict = None
-    return written, entries, verdict
+class _Container:
+    """A cache file: an index pickle (versions, per-file keys, verdict) followed by a facts pickle
+    (a list of per-file pickles). A run whose files are all unchanged reads only the index."""
+
+    def __init__(self, path: Path, expected: bytes):
+        self.path = path
+        self.written = 0
+        self.entries: dict[str, _Entry] = {}  # path -> size, mtime_ns, digest, slot in `facts`
+        self.verdict: tuple[bytes, bytes] | None = None  # verdict key, pickled diagnostics
+        self._facts_at: tuple[int, int, int, int] | None = None  # offset, inode, size, mtime_ns
+        self._facts: list[bytes] | None = None
+        try:
+            with open(path, "rb") as handle:
+                index = _NoGlobals(handle).load()
+                offset = handle.tell()
+                stat = os.fstat(handle.fileno())
+        except Exception:  # missing, unreadable, truncated, corrupt, foreign: all mean "no cache"
+            return
+        if not (isinstance(index, tuple) and len(index) == 6 and index[0] == MAGIC and index[1] == SCHEMA):
+            return
+        _, _, stamp, written, entries, verdict = index
+        if stamp != expected or type(written) is not int or not isinstance(entries, dict):
+            return
+        self.written, self.entries = written, entries
+        if isinstance(verdict, tuple) and len(verdict) == 2 and all(type(v) is bytes for v in verdict):
+            self.verdict = verdict
+        self._facts_at = (offset, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def facts(self, slot: int) -> bytes | None:
+        """The pickled facts in `slot`, read on first use from the same file the index came from."""
+        if self._facts is None:
+            self._facts = []
+            if self._facts_at is not None:
+                offset, inode, size, mtime = self._facts_at
+                try:
+                    with open(self.path, "rb") as handle:
+                        stat = os.fstat(handle.fileno())
+                        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime):
+                            handle.seek(offset)
+                            loaded = _NoGlobals(handle).load()
+                            if isinstance(loaded, list):
+                                self._facts = loaded
+                except Exception:
+                    pass  # replaced by another run meanwhile, or corrupt: parse again
+        if 0 <= slot < len(self._facts) and type(self._facts[slot]) is bytes:
+            return self._facts[slot]
+        return None
 
 
 # -- one script directory's cache, for one run -------------------------------------
 class FolderCache:
-    """Open it (reads the cache file and checks every migration against it), ask for the
-    cached verdict or the facts, then `save`."""
+    """Open it (reads the cache file's index and checks every migration against it), ask for
+    the cached verdict or the facts, then `save`."""
 
     def __init__(self, folder: VersionFolder, options: CacheOptions, settings_key: str, jobs: int | None = None):
         self.folder = folder
@@ -223,11 +252,12 @@ class FolderCache:
         self.settings_key = settings_key
         self.jobs = jobs
         self.stamp = fingerprint()
-        self.written, self.entries, self.verdict = _read_container(self.path, self.stamp)
+        self.container = _Container(self.path, self.stamp)
+        self.verdict = self.container.verdict
         self.dirty = False
-        # Per file: its key and pickled facts when the cache holds them, else facts parsed now.
+        # Per file: its key, and where its cached facts are (a slot in the old file) when valid.
         self.keys: list[FileKey | None] = []
-        self.blobs: list[bytes | None] = []
+        self.slots: list[int | None] = []
         self.fresh: dict[int, Parsed] = {}  # index -> facts parsed during the probe
         self._probe()
         self._parsed: list[Parsed] | None = None
@@ -235,16 +265,16 @@ class FolderCache:
     def _probe(self) -> None:
         """Sort every file into: unchanged (key and cached facts), changed and already parsed
         (`fresh`), or to be parsed (no key). One `stat` per file; a read only when needed."""
-        racy_after = self.written - RACY_NS
+        racy_after = self.container.written - RACY_NS
         by_content = self.options.check == "hash"
-        entries, keys, blobs, stat = self.entries, self.keys, self.blobs, os.stat
+        entries, keys, slots, stat = self.container.entries, self.keys, self.slots, os.stat
         for index, path in enumerate(self.folder.files):
             name = str(path)
             entry = entries.get(name)
             key: FileKey | None = None
-            blob: bytes | None = None
+            slot: int | None = None
             if type(entry) is tuple and len(entry) == 4:
-                size, mtime, content, facts = entry
+                size, mtime, content, where = entry
                 try:
                     found = stat(name)
                 except OSError:
@@ -252,17 +282,17 @@ class FolderCache:
                 if found is None or found.st_size != size or not _well_typed(entry):
                     pass  # gone, resized or malformed: parse it
                 elif not by_content and found.st_mtime_ns == mtime and mtime < racy_after:
-                    key, blob = (size, mtime, content), facts
+                    key, slot = (size, mtime, content), where
                 else:  # same size, but the mtime moved, is racy, or hashes are asked for: compare content
                     parsed, new_key = _read_and_parse_if_changed(path, content)
                     if parsed is None and new_key is not None:
-                        key, blob = new_key, facts
+                        key, slot = new_key, where
                         self.dirty = self.dirty or new_key[1] != mtime
                     elif parsed is not None:
                         self.fresh[index] = parsed
                         key = new_key
             keys.append(key)
-            blobs.append(blob)
+            slots.append(slot)
 
     def verdict_key(self) -> bytes | None:
         """What the cached diagnostics are valid for: settings, folder, and every file's content."""
@@ -294,14 +324,15 @@ class FolderCache:
         files = self.folder.files
         result: list[Parsed | None] = [None] * len(files)
         missing: list[int] = []
-        for index, (path, blob) in enumerate(zip(files, self.blobs, strict=True)):
+        for index, (path, slot) in enumerate(zip(files, self.slots, strict=True)):
             if index in self.fresh:
                 result[index] = self.fresh[index]
                 continue
+            blob = self.container.facts(slot) if slot is not None else None
             facts = _facts_from(blob, path) if blob is not None else None
             if facts is None:
                 missing.append(index)
-                self.blobs[index] = None
+                self.slots[index] = None
             else:
                 result[index] = facts
         if missing:
@@ -328,15 +359,18 @@ class FolderCache:
             return
         parsed = self._parsed
         entries: dict[str, _Entry] = {}
-        for index, (path, key, blob) in enumerate(zip(self.folder.files, self.keys, self.blobs, strict=True)):
+        facts: list[bytes] = []
+        for index, (path, key, slot) in enumerate(zip(self.folder.files, self.keys, self.slots, strict=True)):
             if key is None:
                 continue  # unreadable: try again next time
+            blob = self.container.facts(slot) if slot is not None else None
             if blob is None:
                 if parsed is None:
                     continue
                 blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
-            entries[str(path)] = (key[0], key[1], key[2], blob)
-        _write_atomically(self.path, (MAGIC, SCHEMA, self.stamp, time.time_ns(), entries, verdict))
+            entries[str(path)] = (key[0], key[1], key[2], len(facts))
+            facts.append(blob)
+        _write_atomically(self.path, (MAGIC, SCHEMA, self.stamp, time.time_ns(), entries, verdict), facts)
 
 
 def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | None, FileKey | None]:
@@ -364,7 +398,8 @@ def _facts_from(blob: bytes, path: Path) -> Parsed | None:
     return None
 
 
-def _write_atomically(path: Path, data: object) -> None:
+def _write_atomically(path: Path, *parts: object) -> None:
+    """Pickle `parts` one after the other into a temporary file, then rename it over `path`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _ensure_marker_files(path.parent)
@@ -373,7 +408,8 @@ def _write_atomically(path: Path, data: object) -> None:
         return
     try:
         with open(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in parts:
+                pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, path)
     except OSError:
         try:

@@ -236,22 +236,36 @@ def corrupt(kind: str, path: Path, marker: Path) -> None:
     elif kind == "code":
         path.write_bytes(malicious(marker))
     else:
-        magic, schema, stamp, written, entries, verdict = pickle.loads(data)
-        if kind == "code-in-entry":
-            name = next(iter(entries))
-            size, mtime, content, _ = entries[name]
-            entries[name] = (size, mtime, content, malicious(marker))
+        stream = io.BytesIO(data)
+        magic, schema, stamp, written, entries, verdict = pickle.load(stream)
+        facts = pickle.load(stream)
+        if kind == "code-in-facts":
+            facts[0] = malicious(marker)
+        elif kind == "code-as-facts":
+            facts = Evil(marker)
         elif kind == "code-in-verdict":
             verdict = (verdict[0], malicious(marker))
         elif kind == "wrong-types":
             entries = {name: ("size", None, 3, []) for name in entries}
+        elif kind == "slots-out-of-range":
+            entries = {name: (*entry[:3], entry[3] + 10**6) for name, entry in entries.items()}
         elif kind == "other-version":
             stamp = b"\0" * len(stamp)
         elif kind == "other-path":
-            names = list(entries)
-            entries[names[0]], entries[names[1]] = entries[names[1]], entries[names[0]]
+            facts[0], facts[1] = facts[1], facts[0]
             verdict = None
-        path.write_bytes(pickle.dumps((magic, schema, stamp, written, entries, verdict)))
+        elif kind == "facts-truncated":
+            path.write_bytes(data[: len(data) - 100])
+            return
+        path.write_bytes(pickle.dumps((magic, schema, stamp, written, entries, verdict)) + pickle.dumps(facts))
+
+
+class Evil:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, (f"touch {self.marker}",))
 
 
 @pytest.mark.parametrize(
@@ -262,11 +276,14 @@ def corrupt(kind: str, path: Path, marker: Path) -> None:
         "empty",
         "foreign",
         "code",
-        "code-in-entry",
+        "code-in-facts",
+        "code-as-facts",
         "code-in-verdict",
         "wrong-types",
+        "slots-out-of-range",
         "other-version",
         "other-path",
+        "facts-truncated",
     ],
 )
 def test_a_bad_cache_file_is_ignored_and_rewritten(project: Path, parses: list[str], kind: str) -> None:
@@ -276,6 +293,11 @@ def test_a_bad_cache_file_is_ignored_and_rewritten(project: Path, parses: list[s
     marker = project.parent / "pwned"
     corrupt(kind, path, marker)
     assert run(".") == expected
+    edited = sorted(versions(project).iterdir())[4]
+    edited.write_text(edited.read_text() + "# edited: this run reads every other file's cached facts\n")
+    parses.clear()
+    assert same_as_no_cache(".") == expected
+    assert parses.count(edited.name) == 2
     assert not marker.exists()
     parses.clear()
     assert run(".") == expected  # rewritten and trusted again
@@ -356,5 +378,6 @@ def test_the_cache_accepts_what_parse_produces(project: Path) -> None:
     run(".")
     (folder,) = discover([project])
     store = cache.FolderCache(folder, CacheOptions(), "")
-    assert store.blobs and all(blob is not None for blob in store.blobs)
-    assert all(cache._facts_from(blob, path) is not None for blob, path in zip(store.blobs, folder.files, strict=True))  # type: ignore[arg-type]
+    assert len(store.slots) == len(folder.files) and None not in store.slots
+    blobs = [store.container.facts(slot) for slot in store.slots]  # type: ignore[arg-type]
+    assert all(cache._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]
