@@ -187,10 +187,6 @@ def _load_facts(blob: bytes) -> object:
     return _FactsUnpickler(io.BytesIO(blob)).load()
 
 
-def _well_typed(entry: tuple[object, ...]) -> bool:
-    return (type(entry[0]), type(entry[1]), type(entry[2]), type(entry[3])) == (int, int, bytes, int)
-
-
 class _Container:
     """A cache file: an index pickle (versions, per-file keys, verdict) followed by a facts pickle
     (a list of per-file pickles). A run whose files are all unchanged reads only the index."""
@@ -279,8 +275,9 @@ class FolderCache:
                     found = stat(name)
                 except OSError:
                     found = None
-                if found is None or found.st_size != size or not _well_typed(entry):
-                    pass  # gone, resized or malformed: parse it
+                malformed = (type(size), type(mtime), type(content), type(where)) != (int, int, bytes, int)
+                if found is None or malformed or found.st_size != size:
+                    pass  # gone, malformed or resized: parse it
                 elif not by_content and found.st_mtime_ns == mtime and mtime < racy_after:
                     key, slot = (size, mtime, content), where
                 else:  # same size, but the mtime moved, is racy, or hashes are asked for: compare content

@@ -94,6 +94,7 @@ def list_migration_files(locations: Sequence[Path], recursive: bool) -> tuple[Pa
             if folder.endswith("__pycache__"):
                 continue
             real_folder = os.path.realpath(folder)
+            real_prefix = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
             folder_path = Path(folder)
             child = getattr(folder_path, "_make_child_relpath", folder_path.joinpath)
             for entry in entries:
@@ -103,7 +104,7 @@ def list_migration_files(locations: Sequence[Path], recursive: bool) -> tuple[Pa
                     linked = entry.is_symlink()
                 except OSError:
                     linked = True
-                real = os.path.realpath(entry.path) if linked else os.path.join(real_folder, entry.name)
+                real = os.path.realpath(entry.path) if linked else real_prefix + entry.name
                 if real in seen:
                     continue
                 seen.add(real)
