@@ -295,9 +295,9 @@ class FolderCache:
         """What the cached diagnostics are valid for: settings, folder, and every file's content."""
         if any(key is None for key in self.keys):
             return None
-        files = [(str(path), key[2]) for path, key in zip(self.folder.files, self.keys, strict=True) if key is not None]
-        text = repr((self.settings_key, str(self.folder.root), files))
-        return digest(text.encode("utf-8", "surrogateescape"))
+        names = "\0".join([self.settings_key, str(self.folder.root), *map(str, self.folder.files)])
+        contents = b"".join(key[2] for key in self.keys if key is not None)  # 16 bytes each
+        return digest(names.encode("utf-8", "surrogateescape") + b"\0" + contents)
 
     def cached_diagnostics(self) -> list[Diagnostic] | None:
         """The previous run's diagnostics when nothing they depend on changed, else None."""
