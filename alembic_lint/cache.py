@@ -80,36 +80,70 @@ class CacheOptions:
     check: CheckMode = "mtime"
 
 
-def project_root(folder: VersionFolder) -> Path:
-    """Where `.alembic_lint_cache/` goes for a script directory."""
+def project_root(folder: VersionFolder, config: Path | None = None) -> Path:
+    """Where `.alembic_lint_cache/` goes for a script directory: beside the alembic.ini or
+    pyproject.toml it came from, else beside alembic-lint's own `config` file when that holds
+    it, else beside the script directory, else in the folder linted."""
     if folder.config is not None:
         return folder.config.parent
     root = folder.root
-    if root.name == "versions" and root.parent != root:
-        return root.parent.parent  # a versions folder: beside the script directory
-    if root / "versions" in folder.locations:
+    if config is not None and (config.parent == root or config.parent in root.parents):
+        return config.parent
+    if root.name == "versions" and _is_script_dir(root.parent):
+        return root.parent.parent  # a versions folder given: beside its script directory
+    if root / "versions" in folder.locations and _is_script_dir(root):
         return root.parent  # a script directory found without a config
     return root
 
 
-def cache_path(folder: VersionFolder, directory: Path | None = None) -> Path:
+def _is_script_dir(folder: Path) -> bool:
+    return (folder / "env.py").is_file() or (folder / "script.py.mako").is_file()
+
+
+def cache_path(folder: VersionFolder, directory: Path | None = None, config: Path | None = None) -> Path:
     """The cache file of one script directory (named after it and its version locations)."""
-    base = directory if directory is not None else project_root(folder) / CACHE_DIR_NAME
+    base = directory if directory is not None else project_root(folder, config) / CACHE_DIR_NAME
     ident = "\0".join([str(folder.root), *(str(p) for p in folder.locations), str(folder.recursive)])
     name = folder.root.name or "root"
     return base / f"{name}-{digest(ident.encode('utf-8', 'surrogateescape')).hex()[:16]}.cache"
 
 
 # -- what invalidates everything ---------------------------------------------------
+def fact_classes() -> list[type]:
+    """Every dataclass a cache file may hold: those of parse.py and diagnostics.py, and any
+    other reachable from `Migration`, `ParseFailure` or `Diagnostic` through field annotations
+    (noqa.py's `Suppressions`, for one)."""
+    import re
+
+    found: dict[type, None] = {}
+    todo: list[type] = [
+        value
+        for module in (parse, diagnostics)
+        for value in vars(module).values()
+        if isinstance(value, type) and hasattr(value, "__dataclass_fields__") and value.__module__ == module.__name__
+    ]
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found[cls] = None
+        namespace = vars(sys.modules[cls.__module__])
+        for field in cls.__dataclass_fields__.values():  # type: ignore[attr-defined]
+            for name in re.findall(r"[A-Za-z_]\w*", str(field.type)):
+                value = namespace.get(name)
+                if isinstance(value, type) and hasattr(value, "__dataclass_fields__"):
+                    todo.append(value)
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
+
+
 def _fields_fingerprint() -> str:
-    """The shape of the facts: every dataclass of parse.py and diagnostics.py with its fields."""
-    parts = []
-    for module in (parse, diagnostics):
-        for name, value in sorted(vars(module).items()):
-            fields = getattr(value, "__dataclass_fields__", None)
-            if isinstance(value, type) and fields is not None and value.__module__ == module.__name__:
-                parts.append(f"{module.__name__}.{name}(" + ",".join(f"{k}:{f.type}" for k, f in fields.items()) + ")")
-    return ";".join(parts)
+    """The shape of the facts: every class a cache file may hold, with its fields and their types."""
+    return ";".join(
+        f"{cls.__module__}.{cls.__qualname__}("
+        + ",".join(f"{k}:{f.type}" for k, f in cls.__dataclass_fields__.items())
+        + ")"  # type: ignore[attr-defined]
+        for cls in fact_classes()
+    )
 
 
 def _code_fingerprint() -> str:
@@ -156,15 +190,7 @@ class _NoGlobals(pickle.Unpickler):
 
 
 def _allowed_classes() -> dict[tuple[str, str], type]:
-    allowed: ClassVar[dict[tuple[str, str], type]] = {}
-    for module in (parse, diagnostics):
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and hasattr(value, "__dataclass_fields__")
-                and value.__module__ == module.__name__
-            ):
-                allowed[(value.__module__, value.__qualname__)] = value
+    allowed = {(cls.__module__, cls.__qualname__): cls for cls in fact_classes()}
     path_types = {type(Path()), *(cls for cls in type(Path()).__mro__ if issubclass(cls, PurePath))}
     for cls in path_types:
         allowed[(cls.__module__, cls.__qualname__)] = cls
@@ -241,10 +267,17 @@ class FolderCache:
     """Open it (reads the cache file's index and checks every migration against it), ask for
     the cached verdict or the facts, then `save`."""
 
-    def __init__(self, folder: VersionFolder, options: CacheOptions, settings_key: str, jobs: int | None = None):
+    def __init__(
+        self,
+        folder: VersionFolder,
+        options: CacheOptions,
+        settings_key: str,
+        jobs: int | None = None,
+        config: Path | None = None,
+    ):
         self.folder = folder
         self.options = options
-        self.path = cache_path(folder, options.directory)
+        self.path = cache_path(folder, options.directory, config)
         self.settings_key = settings_key
         self.jobs = jobs
         self.stamp = fingerprint()

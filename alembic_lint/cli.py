@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
 
-if TYPE_CHECKING:  # imported where used: `--version` and `--help` load none of the pipeline
+if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none of it
     from alembic_lint.cache import CacheOptions
+    from alembic_lint.graph import RevisionGraph
+    from alembic_lint.lint import LintResult, Parsed
+    from alembic_lint.rules import Rule
     from alembic_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "graph")
+SUBCOMMANDS = ("check", "graph", "rule", "server")
+GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
 
 
 class UsageError(Exception):
@@ -40,10 +44,13 @@ def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
 
 
 def _check_parser() -> argparse.ArgumentParser:
+    from alembic_lint.report import FORMAT_NAMES
+
     parser = argparse.ArgumentParser(
         prog="alembic-lint",
         description="Check Alembic migration folders without importing them.",
-        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`.",
+        epilog="Subcommands: `alembic-lint check PATH...` (the default), `alembic-lint graph PATH`, "
+        "`alembic-lint rule CODE`, `alembic-lint server` (the language server).",
     )
     parser.add_argument(
         "paths",
@@ -62,8 +69,27 @@ def _check_parser() -> argparse.ArgumentParser:
         "--extend-select", action="append", metavar="RULES", help="run these rules in addition to the selected ones"
     )
     parser.add_argument("--ignore", action="append", metavar="RULES", help="do not run these rules")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=FORMAT_NAMES,
+        default=None,
+        help="output format (default: text, or output-format from the config)",
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print how many findings each rule has instead of the findings"
+    )
+    parser.add_argument(
+        "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    config = parser.add_mutually_exclusive_group()
+    config.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="use this configuration file (pyproject.toml or alembic-lint.toml) instead of the nearest one",
+    )
+    config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
     _add_cache_arguments(parser)
     return parser
@@ -75,7 +101,7 @@ def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help="where cache files go (default: .alembic_lint_cache/ in the project folder)",
+        help="where cache files go (default: .alembic_lint_cache/ in the project folder, or cache-dir)",
     )
     parser.add_argument(
         "--cache-check",
@@ -86,10 +112,39 @@ def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _cache_options(args: argparse.Namespace, settings: Settings | None = None) -> CacheOptions:
+    """The flags win over the environment (ALEMBIC_LINT_NO_CACHE, ALEMBIC_LINT_CACHE_DIR, as ruff's
+    RUFF_NO_CACHE and RUFF_CACHE_DIR), which wins over the `cache-dir` setting."""
+    import os
+
     from alembic_lint.cache import CacheOptions
 
-    directory = args.cache_dir or getattr(settings, "cache_dir", None)
-    return CacheOptions(enabled=not args.no_cache, directory=directory, check=args.cache_check)
+    environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
+    directory = args.cache_dir or (Path(environment) if environment else getattr(settings, "cache_dir", None))
+    disabled = args.no_cache or os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false")
+    return CacheOptions(enabled=not disabled, directory=directory, check=args.cache_check)
+
+
+def _rule_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alembic-lint rule", description="Show a rule's documentation.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (ALM201) or name (model-import)")
+    which.add_argument("--all", action="store_true", help="show every rule")
+    return parser
+
+
+def _graph_cache_options(args: argparse.Namespace) -> CacheOptions:
+    """`graph` reads only `cache-dir` from the configuration; a broken one is `check`'s to report."""
+    import os
+
+    from alembic_lint.config import ConfigError, resolve_settings
+
+    settings = None
+    if not args.no_cache and args.cache_dir is None and not os.environ.get("ALEMBIC_LINT_CACHE_DIR"):
+        try:
+            settings = resolve_settings(args.path)
+        except ConfigError:
+            pass
+    return _cache_options(args, settings)
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -98,25 +153,97 @@ def _graph_parser() -> argparse.ArgumentParser:
         description="Show the revision graph like `alembic history`, newest first, without importing anything.",
     )
     parser.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format",
+        choices=GRAPH_FORMATS,
+        default="text",
+        help="text (like `alembic history`), json, or a picture: mermaid, dot (Graphviz)",
+    )
+    parser.add_argument("--since", metavar="REV", help="draw only REV (id or unique prefix) and the revisions after it")
+    parser.add_argument(
+        "--heads-only-context",
+        type=_count,
+        metavar="N",
+        help="draw only each head and the N revisions behind it",
+    )
     _add_cache_arguments(parser)
     return parser
 
 
-def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alembic_lint.lint import lint
-    from alembic_lint.report import display_path, formatters, summary
-    from alembic_lint.settings import Settings
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
 
-    settings = Settings(
-        select=_selectors(args.select, "--select") if args.select else None,
-        extend_select=_selectors(args.extend_select, "--extend-select"),
-        ignore=_selectors(args.ignore, "--ignore"),
+
+def _server_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alembic-lint server",
+        description="Run the language server on stdin/stdout (needs `pip install 'alembic-lint[lsp]'`).",
     )
-    result = lint(args.paths or [Path(".")], settings, cache=_cache_options(args, settings))
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead (for debugging)")
+    parser.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default="WARNING",
+        type=str.upper,
+        help="what to log to stderr (default: WARNING)",
+    )
+    return parser
+
+
+def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    tcp: tuple[str, int] | None = None
+    if args.tcp is not None:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise UsageError(f"--tcp {args.tcp!r}: expected HOST:PORT, e.g. 127.0.0.1:2087")
+        tcp = (host, int(port))
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        raise UsageError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
+    from alembic_lint_lsp.server import serve
+
+    return serve(tcp, args.log_level)
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.config import resolve_settings
+    from alembic_lint.lint import LintResult, lint
+    from alembic_lint.report import FORMAT_NAMES, display_path, summary
+    from alembic_lint.settings import RuleSelection
+
+    overrides = None
+    if args.select or args.extend_select or args.ignore:
+        overrides = RuleSelection(
+            select=_selectors(args.select, "--select") if args.select else None,
+            extend_select=_selectors(args.extend_select, "--extend-select"),
+            ignore=_selectors(args.ignore, "--ignore"),
+        )
+    # Each path is linted with the configuration nearest to it (paths sharing one are linted together).
+    groups: dict[Settings, list[Path]] = {}
+    for path in args.paths or [Path(".")]:
+        settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
+        groups.setdefault(settings, []).append(path)
+    first = next(iter(groups))  # the configuration of the first path chooses the default output format
+    output_format = args.format or first.output_format or "text"
+    if output_format not in FORMAT_NAMES:
+        raise UsageError(
+            f"{first.config_path}: unknown output format {output_format!r} (output-format); "
+            f"choose from {', '.join(FORMAT_NAMES)}"
+        )
+    result = LintResult()
+    for settings, paths in groups.items():
+        result.folders.extend(lint(paths, settings, cache=_cache_options(args, settings)).folders)
     cwd = Path.cwd()
     diagnostics = result.diagnostics
-    out.write(formatters()[args.format](diagnostics, cwd))
+    _emit(_report(args, output_format, result, cwd, out), args.output_file, out)
     for failure in result.unreadable:
         err.write(f"alembic-lint: error: {display_path(failure.path, cwd)}: {failure.message}\n")
     err.write(summary(diagnostics, result.files) + "\n")
@@ -127,9 +254,61 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _report(args: argparse.Namespace, output_format: str, result: LintResult, cwd: Path, out: TextIO) -> str:
+    if args.statistics:
+        from alembic_lint.report.statistics import format_statistics, format_statistics_json
+
+        return (format_statistics_json if output_format == "json" else format_statistics)(result.diagnostics)
+    from alembic_lint.report import formatter
+    from alembic_lint.report.full import use_color
+
+    color = args.output_file is None and use_color(out)
+    return formatter(output_format, color=color, files=result.paths)(result.diagnostics, cwd)
+
+
+def _emit(text: str, output_file: Path | None, out: TextIO) -> None:
+    """Print the report, or write it atomically to `output_file`."""
+    if output_file is None:
+        out.write(text)
+        return
+    from alembic_lint.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(output_file, text)
+    except OSError as exc:
+        raise UsageError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
+    """The revisions `--since`/`--heads-only-context` keep, or None for all."""
+    if args.since is None and args.heads_only_context is None:
+        return None
+    from alembic_lint.graph_view import select
+
+    return {node.id for node in select(graph, args.since, args.heads_only_context)}
+
+
+def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
+    """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
+    from alembic_lint.config import resolve_settings
+    from alembic_lint.graph_view import build_view
+    from alembic_lint.lint import check
+
+    graph, diagnostics = check(parsed, resolve_settings(args.path), root=root)
+    view = build_view(graph, diagnostics, since=args.since, context=args.heads_only_context)
+    if args.format == "mermaid":
+        from alembic_lint.mermaid import render_mermaid
+
+        return graph, render_mermaid(view)
+    from alembic_lint.graphviz import render_dot
+
+    return graph, render_dot(view)
+
+
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.discover import discover
     from alembic_lint.graph import RevisionGraph
+    from alembic_lint.graph_view import ViewError
     from alembic_lint.history import format_graph_json, format_history
     from alembic_lint.lint import parse_folder
     from alembic_lint.parse import ParseFailure
@@ -139,17 +318,45 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         roots = ", ".join(str(f.root) for f in folders)
         raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
     folder = folders[0]
-    parsed = parse_folder(folder, _cache_options(args))
-    graph = RevisionGraph.build(parsed)
-    if args.format == "json":
-        base = args.path if args.path.is_dir() else args.path.parent
-        out.write(format_graph_json(graph, base))
-    else:
-        out.write(format_history(graph))
+    parsed = parse_folder(folder, _graph_cache_options(args))
+    try:
+        if args.format in ("mermaid", "dot"):
+            graph, text = _picture(args, parsed, folder.root)
+        else:
+            graph = RevisionGraph.build(parsed)
+            only = _limit(args, graph)
+            if args.format == "json":
+                base = args.path if args.path.is_dir() else args.path.parent
+                text = format_graph_json(graph, base, only)
+            else:
+                text = format_history(graph, only)
+    except ViewError as exc:
+        raise UsageError(f"--since {args.since}: {exc}") from None
+    out.write(text)
     for item in graph.opaque:
         reason = item.message if isinstance(item, ParseFailure) else "its revision id is not a literal"
         err.write(f"alembic-lint: {item.path}: not in the graph: {reason}\n")
     return EXIT_CLEAN
+
+
+def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.rules import RULES
+    from alembic_lint.settings import rule_for
+
+    if args.all:
+        rules = list(RULES)
+    else:
+        rule = rule_for(args.rule) or rule_for(args.rule.upper())
+        if rule is None:
+            raise UsageError(f"unknown rule {args.rule!r}; `alembic-lint rule --all` lists every rule")
+        rules = [rule]
+    out.write("\n".join(_rule_text(rule) for rule in rules))
+    return EXIT_CLEAN
+
+
+def _rule_text(rule: Rule) -> str:
+    default = "on" if rule.default else "off (opt-in: select it)"
+    return f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -162,20 +369,24 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
-    parser = _graph_parser() if command == "graph" else _check_parser()
+    parsers = {"graph": _graph_parser, "rule": _rule_parser, "server": _server_parser}
+    parser = parsers.get(command, _check_parser)()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
+    from alembic_lint.config import ConfigError
     from alembic_lint.discover import DiscoveryError
     from alembic_lint.parallel import gc_paused
 
     try:
+        if command == "server":
+            return run_server(args, out, err)
+        if command == "rule":
+            return run_rule(args, out, err)
         with gc_paused():  # a short run whose objects are acyclic: the collector would only rescan them
-            if command == "graph":
-                return run_graph(args, out, err)
-            return run_check(args, out, err)
-    except (UsageError, DiscoveryError) as exc:
+            return run_graph(args, out, err) if command == "graph" else run_check(args, out, err)
+    except (UsageError, DiscoveryError, ConfigError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:

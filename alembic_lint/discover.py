@@ -154,6 +154,40 @@ def _materialise(spec: _ScriptSpec, only: frozenset[Path] | None = None) -> Vers
 def _spec_for_file(path: Path) -> _ScriptSpec:
     if not MIGRATION_FILE.match(path.name):
         raise DiscoveryError(f"{path}: not a migration file (alembic only loads *.py files)")
+    spec = _holding_spec(path)
+    return spec or _ScriptSpec(path.parent, (path.parent,), False, None)
+
+
+def folder_for_file(path: Path) -> VersionFolder | None:
+    """The script directory whose version locations hold `path`, or None.
+
+    Unlike `discover([path])` this never falls back to "the file's own folder": a
+    file counts only when a project config above it names its versions folder, or
+    it sits in a `versions` folder beside env.py and script.py.mako. The file need
+    not exist yet (an editor's unsaved buffer). Broken configs count as absent.
+    """
+    path = Path(os.path.abspath(path))
+    if not MIGRATION_FILE.match(path.name):
+        return None
+    spec = _holding_spec(path)
+    if spec is None:
+        return None
+    existing = tuple(loc for loc in spec.locations if loc.is_dir())
+    if not existing:
+        return None
+    return VersionFolder(
+        spec.root, existing, spec.recursive, list_migration_files(existing, spec.recursive), spec.config
+    )
+
+
+def holds_file(folder: VersionFolder, path: Path) -> bool:
+    """True when alembic would load `path` as a migration of `folder` (the file need not exist)."""
+    if not MIGRATION_FILE.match(path.name) or any(part.endswith("__pycache__") for part in path.parts):
+        return False
+    return any(_holds(location, path, folder.recursive) for location in folder.locations)
+
+
+def _holding_spec(path: Path) -> _ScriptSpec | None:
     # A project config above the file whose version locations hold it.
     for ancestor in list(path.parents)[: _SEARCH_DEPTH + 2]:
         try:
@@ -168,7 +202,7 @@ def _spec_for_file(path: Path) -> _ScriptSpec:
     for ancestor in list(path.parents)[:_SEARCH_DEPTH]:
         if ancestor.name == "versions" and _is_script_dir(ancestor.parent):
             return _ScriptSpec(ancestor, (ancestor,), True, None)
-    return _ScriptSpec(path.parent, (path.parent,), False, None)
+    return None
 
 
 def _holds(location: Path, path: Path, recursive: bool) -> bool:

@@ -363,7 +363,16 @@ class RevisionGraph:
                 if value.kind != "str" or value.text == node.id:
                     continue
                 target = self.resolve(value.text)
-                if target is None:
+                if target == node.id:
+                    self.problems.append(
+                        InvalidRevision(
+                            node.migration,
+                            value.span,
+                            f"depends_on {value.text!r} is this revision's own branch label, so it depends on "
+                            "itself; remove it from depends_on",
+                        )
+                    )
+                elif target is None:
                     self.problems.append(
                         MissingReference(node.migration, value, "depends_on", self._suggest(value.text))
                     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from json.encoder import encode_basestring_ascii as _string
 from pathlib import Path
 
@@ -39,12 +40,13 @@ def history_line(graph: RevisionGraph, node: Node) -> str:
     return f"{text}, {message}"
 
 
-def format_history(graph: RevisionGraph) -> str:
-    """Newest first, like `alembic history`."""
-    return "".join(history_line(graph, node) + "\n" for node in graph.history())
+def format_history(graph: RevisionGraph, only: Collection[str] | None = None) -> str:
+    """Newest first, like `alembic history`; `only` limits it to these revisions."""
+    return "".join(history_line(graph, node) + "\n" for node in graph.history() if only is None or node.id in only)
 
 
-def format_graph_json(graph: RevisionGraph, relative_to: Path) -> str:
+def format_graph_json(graph: RevisionGraph, relative_to: Path, only: Collection[str] | None = None) -> str:
+    """`only` limits the revisions (and the heads and bases listed) to these."""
     base = str(relative_to.absolute())
     prefix = base if base.endswith(os.sep) else base + os.sep
 
@@ -57,9 +59,12 @@ def format_graph_json(graph: RevisionGraph, relative_to: Path) -> str:
         except ValueError:
             return path.absolute().as_posix()
 
+    def keep(nid: str) -> bool:
+        return only is None or nid in only
+
     data = {
-        "heads": list(graph.heads),
-        "bases": list(graph.bases),
+        "heads": [nid for nid in graph.heads if keep(nid)],
+        "bases": [nid for nid in graph.bases if keep(nid)],
         "revisions": {
             node.id: {
                 "path": rel(node.migration.path),
@@ -68,6 +73,7 @@ def format_graph_json(graph: RevisionGraph, relative_to: Path) -> str:
                 "depends_on": list(node.depends_on),
             }
             for node in graph.nodes.values()
+            if keep(node.id)
         },
     }
     return dumps_indented(data) + "\n"

@@ -7,18 +7,21 @@ and reading files from disk for the command line.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.discover import VersionFolder, discover
+from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
+from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
 from alembic_lint.parse import Migration, ParseFailure
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
+from alembic_lint.suppress import apply_suppressions
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
@@ -79,6 +82,11 @@ class LintResult:
     def files(self) -> int:
         return sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
 
+    @property
+    def paths(self) -> list[Path]:
+        """Every file checked (the files given, or all files of each folder)."""
+        return [p for f in self.folders for p in (f.folder.files if f.folder.only is None else sorted(f.folder.only))]
+
 
 def parse_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[Parsed]:
     """Parse files from disk, in order. Large folders are parsed by several processes (the
@@ -105,11 +113,18 @@ def check(
     *,
     root: Path | None = None,
     rules: Sequence[Rule] | None = None,
+    graph: RevisionGraph | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
-    """Build the graph of one folder and run the selected rules on it."""
+    """Build the graph of one folder, run the selected rules on it, then drop what
+    `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900).
+
+    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
+    language server passes its last graph when an edit changed no revision variable.
+    """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     ctx = Context(settings=settings, root=root)
-    graph = RevisionGraph.build(parsed)
+    if graph is None:
+        graph = RevisionGraph.build(parsed)
     diagnostics: list[Diagnostic] = []
     for rule in active:
         if isinstance(rule, GraphRule):
@@ -118,6 +133,7 @@ def check(
             for item in parsed:
                 if isinstance(item, Migration):
                     diagnostics.extend(rule.check(item, ctx))
+    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
 
@@ -141,7 +157,7 @@ def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnos
 def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
     from alembic_lint.cache import FolderCache
 
-    store = FolderCache(folder, options, repr(settings))
+    store = FolderCache(folder, options, repr(settings), config=settings.config_path)
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)
@@ -155,6 +171,44 @@ def lint(paths: Sequence[Path], settings: Settings, cache: CacheOptions | None =
     """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted.
     Without `cache` (the library default) nothing is read from or written to a cache."""
     result = LintResult()
-    for folder in discover(paths):
+    for folder in folders_for(paths, settings):
         result.folders.append(lint_folder(folder, settings, cache))
     return result
+
+
+def folders_for(paths: Sequence[Path], settings: Settings) -> list[VersionFolder]:
+    """The folders to lint: discovered, or the configured `version-locations`; minus `exclude`."""
+    if settings.version_locations is not None:
+        folders = [_configured_folder(paths, settings.version_locations, settings.config_path)]
+    else:
+        folders = discover(paths)
+    if not settings.exclude:
+        return folders
+    kept = []
+    for folder in folders:
+        files = tuple(f for f in folder.files if not matches_any(settings.exclude, f, settings.project_root))
+        only = None if folder.only is None else folder.only & frozenset(files)
+        if files and (only is None or only):
+            kept.append(replace(folder, files=files, only=only))
+    return kept
+
+
+def _configured_folder(paths: Sequence[Path], locations: tuple[Path, ...], config: Path | None) -> VersionFolder:
+    """One script directory made of the configured locations (read recursively); a path
+    argument inside them limits the report to the files under it."""
+    files = list_migration_files(locations, recursive=True)
+    if not files:
+        shown = ", ".join(str(location) for location in locations)
+        raise DiscoveryError(f"{shown}: no migration files found (version-locations in {config})")
+    only: set[Path] = set()
+    for raw in paths:
+        path = Path(os.path.normpath(raw.absolute()))
+        if not path.exists():
+            raise DiscoveryError(f"{raw}: no such file or directory")
+        chosen = [f for f in files if f == path or path in f.parents]
+        if not chosen and not any(path == location or path in location.parents for location in locations):
+            shown = ", ".join(str(location) for location in locations)
+            raise DiscoveryError(f"{raw}: not in the version-locations set in {config} ({shown})")
+        only.update(chosen)
+    root = Path(os.path.commonpath(locations))
+    return VersionFolder(root, locations, True, files, config, None if len(only) == len(files) else frozenset(only))

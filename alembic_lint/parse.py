@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
+from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
 from alembic_lint.source import DecodeError, LineIndex, decode_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -109,6 +111,7 @@ class Migration:
     downgrade: Function | None
     imports: tuple[Import, ...]
     lines: int
+    noqa: Suppressions = NO_SUPPRESSIONS  # suppression comments, found without tokenize
 
     def binding(self, name: str) -> Binding | None:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -122,6 +125,7 @@ class ParseFailure:
     span: Span
     message: str
     kind: Literal["read", "decode", "syntax"] = "syntax"
+    noqa: Suppressions = NO_SUPPRESSIONS
 
 
 def read_migration(path: Path) -> Migration | ParseFailure:
@@ -147,14 +151,19 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
     else:
         text = source
     try:
-        tree = ast.parse(text, filename=str(path))
+        with warnings.catch_warnings():
+            # Invalid escapes like "\ " warn at compile time; a linter must not print them.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
-        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}")
+        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
-    return _Extractor(path, LineIndex(text)).extract(tree)
+    migration = _Extractor(path, LineIndex(text)).extract(tree)
+    noqa = scan(text)
+    return replace(migration, noqa=noqa) if noqa else migration
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).

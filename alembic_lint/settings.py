@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from alembic_lint.rules import RULES, RULES_BY_CODE, RULES_BY_NAME, Rule
 
@@ -13,10 +14,41 @@ class UnknownSelector(ValueError):
 
 
 @dataclass(frozen=True)
+class RuleSelection:
+    """A layer of selectors applied on top of the settings' own (the command line's flags)."""
+
+    select: tuple[str, ...] | None = None  # replaces everything chosen before it
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
+    """What to check and how. Frozen and picklable; every field has a default.
+
+    The configuration file fills it (alembic_lint/config.py declares which key sets
+    which field); paths in it are absolute.
+    """
+
     select: tuple[str, ...] | None = None  # None: the default rule set
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    overrides: tuple[RuleSelection, ...] = ()  # later layers (command-line flags), applied in order
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    first_party: tuple[str, ...] = ()  # modules that are application code (ALM201)
+    allowed_imports: tuple[str, ...] = ()  # modules a migration may import (ALM201)
+    allow_irreversible: bool = True  # a downgrade raising NotImplementedError is fine (ALM101/ALM102)
+    irreversible_markers: tuple[str, ...] = ()  # more exception names that mark an irreversible downgrade
+    version_locations: tuple[Path, ...] | None = None  # replaces discovery
+    exclude: tuple[str, ...] = ()  # globs, relative to the project root
+    output_format: str | None = None
+    cache_dir: Path | None = None
+    config_path: Path | None = None  # the file these settings came from
+
+    @property
+    def project_root(self) -> Path | None:
+        """The folder holding the configuration file: globs are relative to it."""
+        return self.config_path.parent if self.config_path is not None else None
 
 
 def check_selector(selector: str) -> None:
@@ -41,7 +73,9 @@ def _best(selectors: Iterable[str], rule: Rule) -> int:
 
 
 def selected_rules(settings: Settings, registry: Sequence[Rule] = RULES) -> tuple[Rule, ...]:
-    """The rules to run. The most specific matching selector wins; on a tie, ignore wins."""
+    """The rules to run. Within a layer the most specific matching selector wins (on a tie,
+    ignore wins); each override layer then changes only the rules its selectors name,
+    unless it has `select`, which starts over (ruff's rule)."""
     chosen = []
     for rule in registry:
         if settings.select is None:
@@ -50,9 +84,20 @@ def selected_rules(settings: Settings, registry: Sequence[Rule] = RULES) -> tupl
             selected = _best(settings.select, rule)
         selected = max(selected, _best(settings.extend_select, rule))
         ignored = _best(settings.ignore, rule)
-        if selected and selected > ignored:
+        enabled = bool(selected) and selected > ignored
+        for layer in settings.overrides:
+            selected = max(_best(layer.select or (), rule), _best(layer.extend_select, rule))
+            ignored = _best(layer.ignore, rule)
+            if layer.select is not None or selected or ignored:
+                enabled = bool(selected) and selected > ignored
+        if enabled:
             chosen.append(rule)
     return tuple(chosen)
+
+
+def matches(selectors: Iterable[str], rule: Rule) -> bool:
+    """True when any selector names the rule (per-file-ignores, noqa bookkeeping)."""
+    return _best(selectors, rule) > 0
 
 
 def rule_for(selector: str) -> Rule | None:

@@ -30,6 +30,13 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def default_cache_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check where the cache goes by default, so conftest's override is lifted."""
+    monkeypatch.delenv("ALEMBIC_LINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "project"
@@ -317,7 +324,9 @@ def test_no_cache_reads_and_writes_nothing(project: Path) -> None:
     assert not (project / CACHE_DIR_NAME).exists()
 
 
-def test_cache_dir_option_and_setting(project: Path, tmp_path: Path) -> None:
+def test_cache_dir_option_environment_and_setting(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     same_as_no_cache(".", "--cache-dir", str(elsewhere))
     assert not (project / CACHE_DIR_NAME).exists()
@@ -328,6 +337,11 @@ def test_cache_dir_option_and_setting(project: Path, tmp_path: Path) -> None:
     assert _cache_options(args, from_settings) == CacheOptions(True, elsewhere, "mtime")  # type: ignore[arg-type]
     flag = Namespace(no_cache=True, cache_dir=tmp_path, cache_check="hash")
     assert _cache_options(flag, from_settings) == CacheOptions(False, tmp_path, "hash")  # type: ignore[arg-type]
+    monkeypatch.setenv("ALEMBIC_LINT_CACHE_DIR", str(tmp_path / "env"))
+    assert _cache_options(args, from_settings).directory == tmp_path / "env"  # type: ignore[arg-type]
+    assert _cache_options(flag, from_settings).directory == tmp_path  # type: ignore[arg-type]
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    assert not _cache_options(args, from_settings).enabled  # type: ignore[arg-type]
 
 
 def test_where_the_cache_goes(tmp_path: Path) -> None:
@@ -339,10 +353,13 @@ def test_where_the_cache_goes(tmp_path: Path) -> None:
     assert project_root(script_dir) == tmp_path / "app"
     (versions_folder,) = discover([tmp_path / "app" / "migrations" / "versions"])
     assert project_root(versions_folder) == tmp_path / "app"
-    bare = tmp_path / "bare"
+    bare = tmp_path / "bare" / "versions"
+    bare.parent.mkdir()
     (tmp_path / "app" / "migrations" / "versions").rename(bare)
     (plain,) = discover([bare])
-    assert project_root(plain) == bare
+    assert project_root(plain) == bare  # no env.py beside it: not a script directory
+    assert project_root(plain, config=tmp_path / "bare" / "alembic-lint.toml") == tmp_path / "bare"
+    assert project_root(plain, config=tmp_path / "elsewhere" / "alembic-lint.toml") == bare
 
 
 def test_concurrent_runs_leave_a_valid_cache(project: Path, parses: list[str]) -> None:

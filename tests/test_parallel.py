@@ -24,12 +24,18 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(root, 150, heads=2, seed=7)
     versions = root / "migrations" / "versions"
     (versions / "zz_broken.py").write_text('revision = "zz1"\ndown_revision = (\n')
+    functions = (
+        b'\ndef upgrade():\n    op.add_column("t", sa.Column("c", sa.Text()))\n'
+        b'\n\ndef downgrade():\n    op.drop_column("t", "c")\n'
+    )
     (versions / "zz_latin1.py").write_bytes(
         b'# -*- coding: latin-1 -*-\n"""caf\xe9\n\nRevision ID: zz2\n"""\nrevision = "zz2"\ndown_revision = None\n'
+        + functions
     )
     (versions / "zz_bad_bytes.py").write_bytes(b'revision = "zz3"\ndown_revision = None\nx = "\xff"\n')
-    (versions / "zz_bom.py").write_bytes(b'\xef\xbb\xbfrevision = "zz4"\ndown_revision = "zz2"\n')
-    (versions / "zz_cr.py").write_bytes(b'revision = "zz5"\rdown_revision = "zz4"\rbranch_labels = ("x",)\r')
+    (versions / "zz_bom.py").write_bytes(b'\xef\xbb\xbfrevision = "zz4"\ndown_revision = "zz2"\n' + functions)
+    cr = b'revision = "zz5"\rdown_revision = "zz4"\rbranch_labels = ("x",)\r' + functions.replace(b"\n", b"\r")
+    (versions / "zz_cr.py").write_bytes(cr)
     (versions / "zz_dangling_link.py").symlink_to(root / "nowhere.py")
     return root
 

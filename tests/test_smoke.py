@@ -21,3 +21,11 @@ def test_example_project_reports_two_heads_and_a_dangling_down_revision(capsys, 
         "revision in this folder; point it at an existing revision (None for a base)\n"
     )
     assert captured.err == "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n"
+
+
+def test_parsing_does_not_leak_compile_warnings(recwarn):
+    from alembic_lint.parse import parse_migration
+
+    result = parse_migration(Path("w.py"), b'revision = "a\\ b"\ndown_revision = None\n')
+    assert result.revision.strings == ("a\\ b",)
+    assert [str(w.message) for w in recwarn] == []

@@ -1,11 +1,21 @@
-"""Formatters: a list of diagnostics in, text out. They never print."""
+"""Formatters: a list of diagnostics in, text out. They never print.
+
+Each output format is one module in this package with a `format_<name>(diagnostics,
+cwd) -> str` function, registered once in `_FORMATTERS`; `formatter(name)` imports
+just that module. Options that only some formats use (colour for `full`, the list
+of checked files for `junit`) are bound there, so every formatter has the same
+`Formatter` signature.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.source import DecodeError, decode_source, split_lines
 
 Formatter = Callable[[Sequence[Diagnostic], Path], str]
 
@@ -18,11 +28,67 @@ def display_path(path: Path, cwd: Path) -> str:
         return str(path.absolute())
 
 
-def formatters() -> dict[str, Formatter]:
-    from alembic_lint.report.json import format_json
-    from alembic_lint.report.text import format_text
+def posix_path(path: Path, cwd: Path) -> str:
+    """`display_path` with forward slashes, for formats read by other machines."""
+    return Path(display_path(path, cwd)).as_posix()
 
-    return {"text": format_text, "json": format_json}
+
+class SourceLines:
+    """The lines of the files diagnostics point into, read (once each) at format time.
+
+    Files are decoded like the parser decodes them; a file that cannot be read or
+    decoded has no lines, so formatters fall back to what the diagnostic says.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, list[str]] = {}
+
+    def line(self, path: Path, lineno: int) -> str | None:
+        lines = self._files.get(path)
+        if lines is None:
+            lines = self._files[path] = _read_lines(path)
+        if 1 <= lineno <= len(lines):
+            return lines[lineno - 1]
+        return None
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    text = decode_source(data)
+    return [] if isinstance(text, DecodeError) else split_lines(text)
+
+
+# name -> (module in this package, function, the options it takes). The one registry.
+_FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "text": ("text", "format_text", ()),
+    "full": ("full", "format_full", ("color",)),
+    "grouped": ("grouped", "format_grouped", ()),
+    "json": ("json", "format_json", ()),
+    "json-lines": ("json", "format_json_lines", ()),
+    "github": ("github", "format_github", ()),
+    "gitlab": ("gitlab", "format_gitlab", ()),
+    "sarif": ("sarif", "format_sarif", ()),
+    "junit": ("junit", "format_junit", ("files",)),
+}
+FORMAT_NAMES: tuple[str, ...] = tuple(_FORMATTERS)
+
+
+def formatter(name: str, *, color: bool = False, files: Sequence[Path] = ()) -> Formatter:
+    """One output format by name (KeyError if unknown), importing only its module.
+    `color` is for `full`; `files` (every checked file, findings or not) is for
+    `junit`, which reports clean files as passing tests."""
+    module, function, takes = _FORMATTERS[name]
+    format_function = getattr(import_module(f"alembic_lint.report.{module}"), function)
+    options: dict[str, object] = {"color": color, "files": files}
+    return partial(format_function, **{key: options[key] for key in takes}) if takes else format_function
+
+
+def formatters(*, color: bool = False, files: Sequence[Path] = ()) -> dict[str, Formatter]:
+    """Every output format by name."""
+    return {name: formatter(name, color=color, files=files) for name in FORMAT_NAMES}
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
@@ -38,4 +104,13 @@ def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     return f"Found {len(diagnostics)} {problems} ({detail}) in {files} {noun}."
 
 
-__all__ = ["display_path", "formatters", "summary"]
+__all__ = [
+    "FORMAT_NAMES",
+    "Formatter",
+    "SourceLines",
+    "display_path",
+    "formatter",
+    "formatters",
+    "posix_path",
+    "summary",
+]

@@ -1,5 +1,8 @@
 """A JSON list of findings: path, line, column, end_line, end_column (1-based), code,
-name, message, severity."""
+name, message, severity; and `json-lines`, the same objects one per line.
+
+The schema is public API (documented in the README): fields may be added, never
+renamed or removed."""
 
 from __future__ import annotations
 
@@ -27,3 +30,8 @@ def diagnostic_to_dict(d: Diagnostic, cwd: Path) -> dict[str, object]:
 
 def format_json(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
     return json.dumps([diagnostic_to_dict(d, cwd) for d in diagnostics], indent=2) + "\n"
+
+
+def format_json_lines(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
+    """One JSON object per line, with the same fields as `format_json`."""
+    return "".join(json.dumps(diagnostic_to_dict(d, cwd)) + "\n" for d in diagnostics)

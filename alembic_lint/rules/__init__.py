@@ -6,11 +6,15 @@ from alembic_lint.rules.base import Context, FileRule, GraphRule, Rule
 from alembic_lint.rules.branch_label_conflict import BranchLabelConflict
 from alembic_lint.rules.duplicate_revision import DuplicateRevision
 from alembic_lint.rules.dynamic_revision import DynamicRevision
+from alembic_lint.rules.functions import EmptyDowngrade, EmptyUpgrade, MissingDowngrade, MissingUpgrade
+from alembic_lint.rules.header_mismatch import HeaderMismatch
 from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
 from alembic_lint.rules.invalid_revision import InvalidRevision
 from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
+from alembic_lint.rules.model_import import ModelImport
 from alembic_lint.rules.revision_cycle import RevisionCycle
 from alembic_lint.rules.syntax_error import UnparsableMigration
+from alembic_lint.rules.unused_noqa import UnusedNoqa
 
 RULES: tuple[Rule, ...] = (
     UnparsableMigration(),
@@ -23,6 +27,13 @@ RULES: tuple[Rule, ...] = (
     BranchLabelConflict(),
     InvalidRevision(),
     DynamicRevision(),
+    MissingDowngrade(),
+    EmptyDowngrade(),
+    MissingUpgrade(),
+    EmptyUpgrade(),
+    HeaderMismatch(),
+    ModelImport(),
+    UnusedNoqa(),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from alembic_lint.settings import Settings
 
 
+# Where each rule's documentation lives: one anchor per code, lower-cased ("#alm001").
+DOCS_URL = "https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md#{anchor}"
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule may know besides the file or graph it checks."""
@@ -37,6 +41,11 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def url(cls) -> str:
+        """The link to this rule's documentation."""
+        return DOCS_URL.format(anchor=cls.code.lower())
 
     @classmethod
     def summary(cls) -> str:

@@ -1,0 +1,285 @@
+"""Suppression comments: find `# noqa` directives in a file's text, without tokenize.
+
+Pure and picklable. `scan(text)` runs at parse time and returns the few facts the
+suppression stage needs: each directive (its codes and their positions) and the
+line ranges of multi-line strings, since a diagnostic inside a multi-line string
+is silenced by a `# noqa` after the string ends (as in ruff and flake8).
+
+Grammar (flake8's, with ruff's spacing tolerance; `noqa` in any case):
+- `# noqa` silences every finding on the line (and is never reported unused: it
+  may be meant for flake8 or ruff);
+- `# noqa: ALM201,ALM1` silences findings whose code starts with a listed code;
+- `# alembic-lint: noqa` / `# alembic-lint: noqa: ALM101` anywhere in a comment
+  applies to the whole file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from alembic_lint.diagnostics import Span
+
+_CODE = r"[A-Z]+[0-9]+"
+_DIRECTIVE = re.compile(
+    r"#\s*(?P<file>alembic-lint\s*:\s*)?noqa(?![\w-])"
+    r"(?:\s*:\s*(?P<codes>" + _CODE + r"(?:[,\s]+" + _CODE + r")*))?",
+    re.IGNORECASE,
+)
+_ONE_CODE = re.compile(_CODE, re.IGNORECASE)
+_HINT = re.compile("noqa", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NoqaCode:
+    code: str  # upper-cased, e.g. "ALM201" or the prefix "ALM1"
+    span: Span
+
+    def matches(self, code: str) -> bool:
+        return code.startswith(self.code)
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One `# noqa` or `# alembic-lint: noqa` directive."""
+
+    span: Span  # from its `#` to the end of its last code
+    codes: tuple[NoqaCode, ...]  # () means every code
+    file_level: bool
+    removal: Span | None = None  # what to delete to remove it entirely, when that is safe
+
+    def matching(self, code: str) -> NoqaCode | None:
+        """The listed code that silences `code` (the first one), or None."""
+        return next((c for c in self.codes if c.matches(code)), None)
+
+    def silences(self, code: str) -> bool:
+        return not self.codes or self.matching(code) is not None
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    """The suppression facts of one file."""
+
+    directives: tuple[Directive, ...] = ()
+    multiline_strings: tuple[tuple[int, int], ...] = ()  # (first line, last line) of each
+
+    def __bool__(self) -> bool:
+        return bool(self.directives)
+
+    def comment_line(self, line: int) -> int:
+        """Where a line's `# noqa` goes: the line itself, or where its multi-line string ends."""
+        for first, last in self.multiline_strings:
+            if first <= line < last:
+                return last
+        return line
+
+
+NO_SUPPRESSIONS = Suppressions()
+
+
+def scan(text: str) -> Suppressions:
+    """The directives in a file's comments (never inside string literals)."""
+    if not _HINT.search(text):
+        return NO_SUPPRESSIONS
+    lexer = _Lexer(text)
+    lexer.run()
+    directives: list[Directive] = []
+    for comment in lexer.comments:
+        directives.extend(_directives(comment))
+    if not directives:
+        return NO_SUPPRESSIONS
+    return Suppressions(tuple(directives), tuple(lexer.strings))
+
+
+def _directives(comment: _Comment) -> list[Directive]:
+    found: list[Directive] = []
+    line, col = comment.line, comment.col
+    for match in _DIRECTIVE.finditer(comment.text):
+        codes: list[NoqaCode] = []
+        if match.group("codes"):
+            start = col + match.start("codes")
+            for code in _ONE_CODE.finditer(match.group("codes")):
+                codes.append(NoqaCode(code.group().upper(), Span(line, start + code.start(), line, start + code.end())))
+        end = match.end("codes") if match.group("codes") else match.end()
+        span = Span(line, col + match.start(), line, col + end)
+        found.append(Directive(span, tuple(codes), bool(match.group("file")), _removal(span, comment)))
+    return found
+
+
+def _removal(span: Span, comment: _Comment) -> Span | None:
+    """The span whose deletion removes a directive and leaves valid code, or None."""
+    col = comment.col
+    if comment.text[span.end_col - col :].strip():
+        return None  # an explanation follows the directive: leave it to the user
+    end = col + len(comment.text)
+    if span.col > col:  # another comment comes first (`type: ignore`, say): keep it
+        before = comment.text[: span.col - col]
+        return Span(span.line, span.col - (len(before) - len(before.rstrip())), span.line, end)
+    if comment.alone:
+        if comment.line_end:
+            return Span(span.line, 0, span.line + 1, 0)
+        return Span(span.line, 0, span.line, end)
+    return Span(span.line, col - comment.space_before, span.line, end)
+
+
+@dataclass(frozen=True)
+class _Comment:
+    line: int
+    col: int
+    text: str  # from "#", trailing whitespace removed
+    space_before: int  # whitespace between the code before it and "#"
+    alone: bool  # nothing but whitespace before it on its line
+    line_end: bool  # a line end follows
+
+
+# What the lexer stops at: in code, a comment or a quote; in an f-string field, also brackets
+# and the `:` that starts a format spec; in an f-string's text, escapes, braces and quotes.
+_CODE_STOP = re.compile(r"[#'\"]")
+_FIELD_STOP = re.compile(r"[#'\"()\[\]{}:]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_REST_OF_LINE = re.compile(r"[^\r\n]*")
+# The body of a plain (not formatted) string up to its closing quote; group 1 is the quote,
+# empty for an unterminated string.
+_PLAIN_BODY = {
+    "'": re.compile(r"(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*('|)"),
+    '"': re.compile(r'(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*("|)'),
+    "'''": re.compile(r"(?:[^'\\]|\\[\s\S]|'(?!''))*('''|)"),
+    '"""': re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*("""|)'),
+}
+_FORMAT_STOP = {quote: re.compile(r"[\\{}\r\n]|" + re.escape(quote)) for quote in _PLAIN_BODY}
+_PREFIX_CHARS = frozenset("rRbBuUfFtT")
+
+
+class _Lexer:
+    """Finds comments and multi-line strings, following Python's string-literal rules
+    (prefixes, triple quotes, escapes, f-string replacement fields with nested strings).
+    Regular expressions skip everything else, so a file costs little more than one pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        self.comments: list[_Comment] = []
+        self.strings: list[tuple[int, int]] = []
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def run(self) -> None:
+        self.code(field=False)
+
+    def comment(self) -> None:
+        text, start = self.text, self.i
+        end = _REST_OF_LINE.match(text, start).end()  # type: ignore[union-attr]
+        line = self.line_of(start)
+        line_start = self.line_starts[line - 1]
+        before = text[line_start:start]
+        self.comments.append(
+            _Comment(
+                line,
+                start - line_start,
+                text[start:end].rstrip(),
+                len(before) - len(before.rstrip()),
+                not before.strip(),
+                end < len(text),
+            )
+        )
+        self.i = end
+
+    def code(self, field: bool) -> str:
+        """Scan code until the end of the text or, in an f-string field, its closing
+        `}` or format-spec `:` at bracket depth 0 (returned)."""
+        text = self.text
+        stop = _FIELD_STOP if field else _CODE_STOP
+        depth = 0
+        while True:
+            found = stop.search(text, self.i)
+            if found is None:
+                self.i = len(text)
+                return ""
+            self.i = found.start()
+            ch = text[self.i]
+            if ch == "#":
+                self.comment()
+            elif ch in "'\"":
+                self.string()
+            elif ch in "([{":
+                depth += 1
+                self.i += 1
+            elif ch in ")]}":
+                if depth == 0 and ch == "}":
+                    return "}"
+                depth = max(depth - 1, 0)
+                self.i += 1
+            elif depth == 0:  # ":" ends the expression, a format spec follows
+                return ":"
+            else:
+                self.i += 1
+
+    def string(self) -> None:
+        """A string literal starting at self.i (its quote); its prefix is just before it."""
+        text = self.text
+        start = self.i
+        prefix_start = start
+        while prefix_start > start - 2 and prefix_start > 0 and text[prefix_start - 1] in _PREFIX_CHARS:
+            prefix_start -= 1
+        if prefix_start > 0 and (text[prefix_start - 1].isalnum() or text[prefix_start - 1] == "_"):
+            prefix_start = start  # the letters end a name or keyword (`if"x"`), not a prefix
+        prefix = text[prefix_start:start].lower()
+        quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
+        self.i = start + len(quote)
+        if "f" in prefix or "t" in prefix:
+            self.formatted(quote, "r" in prefix, in_spec=False)
+        else:
+            self.i = _PLAIN_BODY[quote].match(text, self.i).end()  # type: ignore[union-attr]
+        if len(quote) == 3:
+            first, last = self.line_of(start), self.line_of(self.i - 1)
+            if last > first:
+                self.strings.append((first, last))
+
+    def formatted(self, quote: str, raw: bool, in_spec: bool) -> None:
+        """The text of an f-string up to its closing quote (or, for a format spec, its `}`)."""
+        text = self.text
+        stop = _FORMAT_STOP[quote]
+        while True:
+            found = stop.search(text, self.i)
+            if found is None:
+                self.i = len(text)
+                return
+            self.i = found.start()
+            ch = text[self.i]
+            if ch == "\\":
+                if not raw and text.startswith("N{", self.i + 1):
+                    close = text.find("}", self.i)
+                    self.i = close + 1 if close != -1 else len(text)
+                else:
+                    self.i += 3 if text.startswith("\r\n", self.i + 1) else 2
+            elif ch in "\r\n":
+                if len(quote) == 1 and not in_spec:
+                    return  # unterminated: the file does not parse anyway
+                self.i += 1
+            elif ch == "{":
+                if text.startswith("{{", self.i) and not in_spec:
+                    self.i += 2
+                    continue
+                self.i += 1
+                self.field(quote, raw)
+            elif ch == "}":
+                if in_spec:
+                    return
+                self.i += 2 if text.startswith("}}", self.i) else 1
+            else:  # the quote
+                if not in_spec:
+                    self.i += len(quote)
+                return
+
+    def field(self, quote: str, raw: bool) -> None:
+        """An f-string replacement field, after its `{`: code, then an optional format spec."""
+        stop = self.code(field=True)
+        if stop == ":":
+            self.i += 1
+            self.formatted(quote, raw, in_spec=True)
+            stop = "}" if self.text.startswith("}", self.i) else ""
+        if stop == "}":
+            self.i += 1

@@ -1,0 +1,114 @@
+"""pytest plugin: lint the project's Alembic migration folders as part of the test run.
+
+Off unless enabled with `pytest --alembic-lint` or `alembic_lint = true` in the
+pytest ini options. Then it adds one test item per discovered script directory
+(below the rootdir, or below the `alembic_lint_paths` ini option); an item fails
+with its findings in flake8 form. It replaces the hand-written "single head" test
+teams copy from blog posts, and checks much more.
+
+Loading this module (pytest does it for every run once alembic-lint is installed)
+costs only pytest and the stdlib: the linter is imported when an item runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from alembic_lint.discover import VersionFolder
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("alembic-lint")
+    group.addoption(
+        "--alembic-lint",
+        action="store_true",
+        dest="alembic_lint",
+        default=False,
+        help="check the Alembic migration folders with alembic-lint, one test per folder",
+    )
+    parser.addini("alembic_lint", type="bool", default=False, help="enable alembic-lint (like --alembic-lint)")
+    parser.addini(
+        "alembic_lint_paths",
+        type="paths",
+        help="project or versions folders for alembic-lint, relative to the ini file (default: the rootdir)",
+    )
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("alembic_lint", default=False) or config.getini("alembic_lint"))
+
+
+class AlembicLintFailure(Exception):
+    """The findings of one folder, in flake8 form."""
+
+
+class AlembicLintItem(pytest.Item):
+    """alembic-lint on one script directory (or a discovery error to report)."""
+
+    def __init__(self, *, folder: VersionFolder | None = None, error: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.folder = folder
+        self.error = error
+        self.add_marker("alembic_lint")
+
+    def runtest(self) -> None:
+        if self.folder is None:
+            raise AlembicLintFailure(self.error)
+        from alembic_lint.config import ConfigError, resolve_settings
+        from alembic_lint.lint import lint_folder
+        from alembic_lint.report.text import format_text
+
+        try:
+            settings = resolve_settings(self.folder.root)  # the project's [tool.alembic-lint]
+        except ConfigError as exc:
+            raise AlembicLintFailure(str(exc)) from None
+        result = lint_folder(self.folder, settings)
+        if result.diagnostics:
+            raise AlembicLintFailure(format_text(result.diagnostics, self.config.rootpath).rstrip("\n"))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: object = None) -> str:
+        if isinstance(excinfo.value, AlembicLintFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, None, str]:
+        return self.path, None, self.nodeid.replace("::", " ")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect, so they apply to these items too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _enabled(config):
+        return
+    from alembic_lint.discover import DiscoveryError, discover
+
+    root = config.rootpath
+    paths = [Path(p) for p in config.getini("alembic_lint_paths")] or [root]
+    try:
+        folders = discover(paths)
+    except DiscoveryError as exc:
+        items.append(
+            AlembicLintItem.from_parent(session, name="alembic-lint", nodeid="alembic-lint", path=root, error=str(exc))
+        )
+        return
+    for folder in folders:
+        where = _relative(folder.root, root)
+        items.append(
+            AlembicLintItem.from_parent(
+                session, name="alembic-lint", nodeid=f"{where}::alembic-lint", path=folder.root, folder=folder
+            )
+        )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "alembic_lint: alembic-lint checks of migration folders")

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from alembic_lint.diagnostics import Diagnostic, Edit, Fix, Span
+from alembic_lint.noqa import Directive, NoqaCode, Suppressions
+from alembic_lint.rules.base import Rule
+
+OWN_PREFIX = "ALM"
+
+
+class UnusedNoqa(Rule):
+    """A suppression comment that suppresses nothing.
+
+    ## What it does
+    Reports `# noqa: ALM...` codes and `# alembic-lint: noqa` directives that
+    silenced no finding, and `ALM` codes that name no rule. It runs after the
+    suppressions (it is neither a file nor a graph rule), and is off by default.
+
+    To stay correct when other linters share the comment, it only judges what
+    is surely its own: a bare `# noqa` (maybe meant for flake8 or ruff) and
+    codes that do not start with `ALM` are never reported. A code is unused
+    only when every rule it could silence ran on that file (selected, and not
+    turned off there by `per-file-ignores`) and reported nothing there: a
+    `# noqa: ALM105` is not reported while ALM105 is not selected.
+
+    ## Why is this bad?
+    A stale suppression hides the next real problem on that line or in that
+    file, and tells readers something is wrong where nothing is.
+
+    ## Example
+    ```python
+    from alembic import op  # noqa: ALM201
+    ```
+
+    ## Use instead
+    ```python
+    from alembic import op
+    ```
+    """
+
+    code = "ALM900"
+    name = "unused-noqa"
+    default = False
+    severity = "warning"
+
+    def check_file(
+        self,
+        path: Path,
+        suppressions: Suppressions,
+        used: Collection[tuple[int, int]],
+        active: Collection[str],
+        all_codes: Collection[str],
+    ) -> Iterator[tuple[int, Diagnostic]]:
+        """(directive index, diagnostic) for one file. `used` holds (directive index, code
+        index or -1 for a blanket directive) pairs that silenced something; `active` the
+        codes that ran on the file."""
+        for index, directive in enumerate(suppressions.directives):
+            if not directive.codes:
+                if directive.file_level and (index, -1) not in used and set(all_codes) <= set(active):
+                    yield (
+                        index,
+                        self.diagnostic(
+                            path,
+                            directive.span,
+                            "unused `alembic-lint: noqa` directive: nothing in this file is reported; remove it",
+                            fix=_removal_fix(directive, ()),
+                        ),
+                    )
+                continue
+            unused: list[NoqaCode] = []
+            unknown: list[NoqaCode] = []
+            for position, code in enumerate(directive.codes):
+                if (index, position) in used or not code.code.startswith(OWN_PREFIX):
+                    continue
+                rules = [c for c in all_codes if c.startswith(code.code)]
+                if not rules:
+                    unknown.append(code)
+                elif self.code not in rules and all(c in active for c in rules):
+                    unused.append(code)
+            if not unused and not unknown:
+                continue
+            details = []
+            if unused:
+                details.append("unused: " + ", ".join(c.code for c in unused))
+            if unknown:
+                details.append("unknown: " + ", ".join(c.code for c in unknown))
+            everything = len(unused) + len(unknown) == len(directive.codes)
+            where = "file-level `alembic-lint: noqa`" if directive.file_level else "`noqa`"
+            yield (
+                index,
+                self.diagnostic(
+                    path,
+                    directive.span,
+                    f"unused {where} directive ({'; '.join(details)}); remove {'it' if everything else 'those codes'}",
+                    fix=_removal_fix(directive, [*unused, *unknown]),
+                ),
+            )
+
+
+def _removal_fix(directive: Directive, dropped: Collection[NoqaCode]) -> Fix | None:
+    kept = [c for c in directive.codes if c not in dropped]
+    if kept:
+        first, last = directive.codes[0].span, directive.codes[-1].span
+        span = Span(first.line, first.col, last.end_line, last.end_col)
+        names = ", ".join(c.code for c in dropped)
+        return Fix(f"Remove {names} from the directive", (Edit(span, ", ".join(c.code for c in kept)),), safe=True)
+    if directive.removal is None:
+        return None
+    return Fix("Remove the unused directive", (Edit(directive.removal, ""),), safe=True)

@@ -1,0 +1,225 @@
+"""Language-server latency: didChange -> publishDiagnostics, over stdio, on generated folders.
+
+    python benchmarks/lsp_latency.py                      # 1,000 and 10,000 migrations, 50 edits each
+    python benchmarks/lsp_latency.py --sizes 1000 --edits 20
+    python benchmarks/lsp_latency.py --profile 10000      # cProfile of the server's work for one edit
+
+For each size it generates a script directory (deterministic: a chain of N migrations in
+alembic's template, every 100th revision carrying a second child that a later merge joins),
+starts `python -m alembic_lint_lsp`, opens the newest migration, then makes the edits one
+after the other, each awaiting the publishDiagnostics for its document version. Two kinds
+of edit are measured separately: typing in upgrade() (no revision variable changes: the
+server keeps its graph), and editing down_revision (it creates, then removes, a second
+head: the graph is rebuilt and two files' diagnostics change).
+
+Goal on the project's 2-core machine: p95 < 50 ms at 1,000 and < 250 ms at 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import hashlib
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "lsp")]
+
+TEMPLATE = '''"""{message}
+
+Revision ID: {revision}
+Revises: {revises}
+Create Date: 2026-01-01 00:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = {revision!r}
+down_revision: Union[str, Sequence[str], None] = {down!r}
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    op.add_column("table_{n}", sa.Column("column_{n}", sa.String(length=50), nullable=True))
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    op.drop_column("table_{n}", "column_{n}")
+'''
+
+
+def rev(n: int) -> str:
+    return hashlib.sha1(f"revision {n}".encode()).hexdigest()[:12]
+
+
+def generate(root: Path, size: int) -> Path:
+    """A script directory with `size` migrations; returns the newest migration's path."""
+    versions = root / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (root / "migrations" / "env.py").write_text("")
+    (root / "migrations" / "script.py.mako").write_text("")
+    last = versions
+    down: str | tuple[str, ...] | None = None
+    n = 0
+    side: str | None = None
+    while n < size:
+        revision = rev(n)
+        if side is not None and n % 100 == 50:
+            down = (rev(n - 1), side)  # merge the side branch back
+            side = None
+        last = versions / f"{revision}_step_{n}.py"
+        revises = ", ".join(down) if isinstance(down, tuple) else (down or "")
+        last.write_text(TEMPLATE.format(message=f"step {n}", revision=revision, revises=revises, down=down, n=n))
+        if n % 100 == 10 and n + 1 < size:
+            n += 1  # a side branch off this revision, merged 40 revisions later
+            side = rev(n)
+            path = versions / f"{side}_side_{n}.py"
+            path.write_text(TEMPLATE.format(message=f"side {n}", revision=side, revises=revision, down=revision, n=n))
+        down = revision
+        n += 1
+    return last
+
+
+def edit_texts(text: str, edits: int) -> list[tuple[str, str]]:
+    """(kind, new text): `edits` keystrokes in upgrade(), then `edits` changes of down_revision
+    that create and remove a second head by turns."""
+    parent = next(line for line in text.splitlines() if line.startswith("down_revision")).split("= ")[1]
+    fork = repr(rev(0))
+    body = [("body", text.replace("nullable=True", f"nullable=True, comment={'x' * (i + 1)!r}")) for i in range(edits)]
+    revision = [("revision", text.replace(f"= {parent}", f"= {fork}") if i % 2 == 0 else text) for i in range(edits)]
+    return body + revision
+
+
+def summary(latencies: dict[str, list[float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for kind, values in latencies.items():
+        out[f"{kind} p50"] = statistics.median(values)
+        out[f"{kind} p95"] = percentile(values, 0.95)
+    return out
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+async def measure(size: int, edits: int) -> dict[str, float]:
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
+        newest = generate(Path(tmp), size)
+        text = newest.read_text()
+        uri = newest.as_uri()
+        client = LanguageClient("bench", "1")
+        arrivals: asyncio.Queue[tuple[float, types.PublishDiagnosticsParams]] = asyncio.Queue()
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: types.PublishDiagnosticsParams) -> None:
+            arrivals.put_nowait((time.perf_counter(), params))
+
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "lsp")])}
+        await client.start_io(sys.executable, "-m", "alembic_lint_lsp", env=env)
+        await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+        client.initialized(types.InitializedParams())
+
+        async def until_version(version: int) -> float:
+            while True:
+                when, params = await asyncio.wait_for(arrivals.get(), 600)
+                if params.uri == uri and params.version == version:
+                    return when
+
+        start = time.perf_counter()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+        opened = await until_version(1) - start
+
+        latencies: dict[str, list[float]] = {"body": [], "revision": []}
+        for version, (kind, new) in enumerate(edit_texts(text, edits), start=2):
+            sent = time.perf_counter()
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+                    [types.TextDocumentContentChangeWholeDocument(text=new)],
+                )
+            )
+            latencies[kind].append((await until_version(version) - sent) * 1000)
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+    return {"open": opened * 1000, **summary(latencies)}
+
+
+def in_process(size: int, edits: int, profile: bool) -> dict[str, float]:
+    """The server's own work per edit (parse the buffer, lint the folder), measured as CPU time in
+    this process, so that other processes on the machine count less; or profiled with cProfile."""
+    from alembic_lint.settings import Settings
+    from alembic_lint_lsp.session import Session
+
+    with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
+        newest = generate(Path(tmp), size)
+        text = newest.read_text()
+        session = Session(lambda folder: Settings())
+        state = session.open(newest, text)
+        assert state is not None
+        session.lint(state)
+        profiler = cProfile.Profile()
+        latencies: dict[str, list[float]] = {"body": [], "revision": []}
+        for kind, new in edit_texts(text, edits):
+            start = time.process_time()
+            if profile:
+                profiler.enable()
+            session.change(newest, new)
+            session.lint(state)
+            if profile:
+                profiler.disable()
+            latencies[kind].append((time.process_time() - start) * 1000)
+        if profile:
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    return summary(latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--profile", type=int, metavar="SIZE", help="profile the server's work instead")
+    args = parser.parse_args()
+    if args.profile:
+        in_process(args.profile, args.edits, profile=True)
+        return
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"didChange -> publishDiagnostics over stdio, {args.edits} edits of each kind, "
+        f"{os.cpu_count()} CPUs, load average {load:.1f}"
+    )
+    for size in args.sizes:
+        wall = asyncio.run(measure(size, args.edits))
+        cpu = in_process(size, args.edits, profile=False)
+        print(
+            f"{size:>6} migrations: open {wall['open']:6.0f} ms"
+            f" | typing in upgrade(): p50 {wall['body p50']:5.1f} ms p95 {wall['body p95']:5.1f} ms"
+            f" | editing down_revision: p50 {wall['revision p50']:5.1f} ms p95 {wall['revision p95']:5.1f} ms"
+        )
+        print(
+            f"{'':>6}  server CPU per edit: typing p50 {cpu['body p50']:5.1f} ms p95 {cpu['body p95']:5.1f} ms"
+            f" | down_revision p50 {cpu['revision p50']:5.1f} ms p95 {cpu['revision p95']:5.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""Helpers shared by the output tests: run the command line, compare with golden files."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from alembic_lint.cli import main
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """`alembic-lint ARGV...` in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; ALEMBIC_LINT_UPDATE_GOLDEN=1 rewrites it first (see its README)."""
+    path = GOLDEN / name
+    if os.environ.get("ALEMBIC_LINT_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8", newline="")
+    expected = path.read_text(encoding="utf-8") if path.exists() else f"<{path} does not exist>"
+    assert actual == expected, f"{name} differs from its golden file; see tests/golden/README.md to regenerate"

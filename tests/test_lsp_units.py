@@ -1,0 +1,241 @@
+"""The language server's pure parts: positions, noqa edits, settings, completion context,
+the session's folder bookkeeping, and the `server` subcommand's argument handling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsp_support import ENV, forked, script_dir, write
+
+from alembic_lint.cli import main
+from alembic_lint.diagnostics import Diagnostic, Edit, Span
+from alembic_lint.discover import VersionFolder, folder_for_file
+from alembic_lint.lint import check
+from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint_lsp import navigation, noqa
+from alembic_lint_lsp.positions import Lines, Position
+from alembic_lint_lsp.session import Session
+from alembic_lint_lsp.settings import ClientSettings, settings_for
+
+# -- positions ------------------------------------------------------------------------------
+TEXT = 'x = "é😀"; y = 1\nplain\r\nlast'
+
+
+@pytest.mark.parametrize(("encoding", "col"), [("utf-8", 14), ("utf-16", 11), ("utf-32", 10)])
+def test_columns_convert_both_ways(encoding: str, col: int) -> None:
+    lines = Lines(TEXT, encoding)
+    assert lines.to_client(1, 10) == Position(0, col)  # "y" comes after "é😀"
+    assert lines.from_client(Position(0, col)) == (1, 10)
+    assert lines.to_client(3, 2) == Position(2, 2)
+    assert lines.from_client(Position(1, 99)) == (2, 5)  # clamped into the line
+
+
+def test_a_text_that_did_not_decode_keeps_columns() -> None:
+    assert Lines(None, "utf-16").to_client(4, 7) == Position(3, 7)
+
+
+# -- noqa edits ----------------------------------------------------------------------------
+def comments(text: str) -> noqa.Comments:
+    return noqa.Comments(text.split("\n"))
+
+
+def test_line_noqa_is_appended_or_merged() -> None:
+    assert noqa.line_edit(comments("revision = 'a1'   "), 1, "ALM001") == Edit(Span(1, 15, 1, 18), "  # noqa: ALM001")
+    merged = comments("revision = 'a1'  # noqa: ALM005")
+    assert noqa.line_edit(merged, 1, "ALM001") == Edit(Span(1, 31, 1, 31), ", ALM001")
+    assert noqa.line_edit(merged, 1, "ALM005") is None  # already there
+    assert noqa.line_edit(comments("x = 1  # noqa"), 1, "ALM001") is None  # a bare noqa covers everything
+
+
+def test_line_noqa_is_not_offered_where_a_comment_cannot_go() -> None:
+    text = comments('"""docstring\nRevision ID: a1\n"""\nx = 1 + \\\n    2')
+    assert noqa.line_edit(text, 1, "ALM008") is None  # inside the docstring
+    assert noqa.line_edit(text, 2, "ALM008") is None
+    assert noqa.line_edit(text, 4, "ALM008") is None  # a backslash continuation
+    assert noqa.line_edit(text, 3, "ALM008") == Edit(Span(3, 3, 3, 3), "  # noqa: ALM008")
+
+
+def test_file_noqa_goes_after_shebang_and_coding_or_merges() -> None:
+    assert noqa.file_edit(comments('"""doc"""'), "ALM001") == Edit(Span(1, 0, 1, 0), "# alembic-lint: noqa: ALM001\n")
+    preamble = comments("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1")
+    assert noqa.file_edit(preamble, "ALM001", "\r\n") == Edit(Span(3, 0, 3, 0), "# alembic-lint: noqa: ALM001\r\n")
+    existing = comments("x = 1\n# alembic-lint: noqa: ALM001\n")
+    assert noqa.file_edit(existing, "ALM002") == Edit(Span(2, 28, 2, 28), ", ALM002")
+    assert noqa.file_edit(existing, "ALM001") is None
+
+
+def test_codes_in_suppression_comments_are_found_with_their_columns() -> None:
+    assert noqa.codes_at("x = 1  # noqa: ALM001,ALM002", 4) == [
+        noqa.CodeAt("ALM001", 4, 15, 21),
+        noqa.CodeAt("ALM002", 4, 22, 28),
+    ]
+    assert noqa.codes_at("# alembic-lint: noqa: ALM003", 1) == [noqa.CodeAt("ALM003", 1, 22, 28)]
+    assert noqa.codes_at("x = 1  # a comment", 1) == []
+
+
+# -- settings ------------------------------------------------------------------------------
+def test_client_settings_merge_key_by_key_over_the_project() -> None:
+    first = ClientSettings().merged({"select": ["ALM0"], "ignore": "ALM001, ALM002"})
+    assert (first.select, first.ignore, first.extend_select) == (("ALM0",), ("ALM001", "ALM002"), None)
+    second = first.merged({"alembic-lint": {"extend-select": ["ALM009"], "select": None}})
+    assert (second.select, second.ignore, second.extend_select) == (None, ("ALM001", "ALM002"), ("ALM009",))
+    assert second.merged(None) == second
+    assert ClientSettings().merged([1]).problems == ("settings must be an object, not [1]",)
+    folder = VersionFolder(Path("/nonexistent-project/migrations"), (), False, ())
+    assert settings_for(folder, second) == Settings(overrides=(RuleSelection(None, ("ALM009",), ("ALM001", "ALM002")),))
+    assert settings_for(folder, ClientSettings()) == Settings()
+
+
+def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.alembic-lint]\nignore = ["ALM001"]\nextend-select = ["ALM105"]\n')
+    folder = VersionFolder(tmp_path / "migrations", (), False, ())
+    project = settings_for(folder, ClientSettings())
+    assert (project.ignore, project.extend_select, project.config_path) == (
+        ("ALM001",),
+        ("ALM105",),
+        tmp_path / "pyproject.toml",
+    )
+    codes = {rule.code for rule in selected_rules(settings_for(folder, ClientSettings(ignore=("ALM105",))))}
+    assert "ALM001" not in codes and "ALM105" not in codes and "ALM002" in codes
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-lint]\nbogus = 1\n")
+    assert settings_for(folder, ClientSettings()) == Settings()  # logged; the editor keeps working
+
+
+# -- completion context --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lines", "line", "col", "expected"),
+    [
+        (['down_revision = "'], 1, 17, ("down_revision", 17, "")),
+        (["down_revision: Union[str, None] = 'c3d"], 1, 38, ("down_revision", 35, "c3d")),
+        (['depends_on = ("a1", "'], 1, 21, ("depends_on", 21, "")),
+        (["down_revision = (", '    "a1",', '    "b'], 3, 6, ("down_revision", 5, "b")),
+        (['down_revision = "a1"'], 1, 20, None),  # after the closing quote
+        (['revision = "'], 1, 12, None),
+        (['x = 1  # down_revision = "'], 1, 26, None),
+        (["down_revision = (", '    "a1",', ")", 'x = "'], 4, 5, None),
+    ],
+)
+def test_completion_context(lines: list[str], line: int, col: int, expected: tuple[str, int, str] | None) -> None:
+    context = navigation.completion_context(lines, line, col)
+    assert (None if context is None else (context.variable, context.start, context.typed)) == expected
+
+
+# -- folders and the session ---------------------------------------------------------------
+def test_folder_for_file_needs_a_real_versions_folder(tmp_path: Path) -> None:
+    versions = script_dir(tmp_path / "project")
+    a1 = write(versions, "a1", None)
+    found = folder_for_file(a1)
+    assert found is not None and (found.locations, found.files) == ((versions,), (a1,))
+    assert folder_for_file(versions / "new_unsaved.py") == found
+    (tmp_path / "loose").mkdir()
+    assert folder_for_file(tmp_path / "loose" / "x.py") is None
+    assert folder_for_file(versions / "notes.txt") is None
+
+
+def test_folder_for_file_follows_alembic_ini_version_locations(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "env.py").write_text("")
+    elsewhere = tmp_path / "revisions"
+    elsewhere.mkdir()
+    (tmp_path / "alembic.ini").write_text(
+        "[alembic]\nscript_location = %(here)s/db\nversion_locations = %(here)s/revisions\npath_separator = os\n"
+    )
+    a1 = write(elsewhere, "a1", None)
+    found = folder_for_file(a1)
+    assert found is not None and (found.root, found.locations) == (tmp_path / "db", (elsewhere,))
+
+
+def test_session_reports_only_changed_files_and_clears_the_ones_that_became_clean(tmp_path: Path) -> None:
+    b2, c3 = forked(tmp_path)
+    session = Session(lambda folder: Settings())
+    state = session.open(b2, b2.read_text())
+    assert state is not None
+    first = session.lint(state)
+    assert {path: [d.code for d in items] for path, items in first.items()} == {b2: ["ALM001"], c3: ["ALM001"]}
+    assert session.lint(state) == {}  # nothing changed
+
+    session.change(c3, c3.read_text().replace("down_revision = 'a1'", "down_revision = 'b2'"))
+    assert session.lint(state) == {b2: (), c3: ()}
+
+    session.close(c3)  # back to the disk version: two heads again
+    assert set(session.lint(state)) == {b2, c3}
+
+
+def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Path) -> None:
+    versions = script_dir(tmp_path)
+    write(versions, "a1", None)
+    b2 = write(versions, "b2", "a1", message="add email", depends_on="zz")  # a problem that stays
+    c3 = write(versions, "c3", "a1")
+    session = Session(lambda folder: Settings())
+    state = session.open(b2, b2.read_text())
+    assert state is not None
+    session.lint(state)
+    graph = state.graph
+    assert graph is not None
+    edited = b2.read_text().replace("add email", "add an email column").replace("    pass", "    op.f()", 1)
+    session.change(b2, edited)
+    assert session.lint(state) == {}
+    assert state.graph is graph  # not rebuilt...
+    migration = state.entries[b2].parsed
+    assert graph.nodes["b2"].migration is migration  # ...but pointing at the new parse
+    assert [p.migration for p in graph.problems] == [migration]  # type: ignore[union-attr]
+    # The same diagnostics as a full check of the same files.
+    parsed = [state.entries[path].parsed for path in sorted(state.entries)]
+    expected = check(parsed, Settings(), root=state.folder.root)[1]
+    found = [d for items in state.diagnostics.values() for d in items]
+    assert sorted(found, key=Diagnostic.sort_key) == expected
+    assert [d.code for d in expected] == ["ALM001", "ALM006", "ALM001"]
+    assert set(state.diagnostics) == {b2, c3}
+
+    session.change(b2, edited.replace("down_revision = 'a1'", "down_revision = 'c3'"))
+    assert set(session.lint(state)) == {b2, c3}
+    assert [d.code for d in state.diagnostics[b2]] == ["ALM006"] and c3 not in state.diagnostics
+    assert state.graph is not graph  # a revision variable changed: rebuilt
+
+
+def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
+    b2, c3 = forked(tmp_path)
+    versions = b2.parent
+    session = Session(lambda folder: Settings())
+    state = session.open(b2, b2.read_text())
+    assert state is not None and set(session.lint(state)) == {b2, c3}
+    for path in versions.iterdir():
+        path.unlink()
+    versions.rmdir()
+    session.disk_changed(versions)
+    assert session.lint(state) == {b2: (), c3: ()}
+    assert session.folders == {}
+
+
+# -- the subcommand ------------------------------------------------------------------------
+def test_server_subcommand_rejects_a_bad_tcp_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["server", "--tcp", "localhost"]) == 2
+    assert capsys.readouterr().err == (
+        "alembic-lint: error: --tcp 'localhost': expected HOST:PORT, e.g. 127.0.0.1:2087\n"
+    )
+
+
+def test_server_subcommand_without_pygls_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pygls", None)  # makes `import pygls` fail
+    assert main(["server"]) == 2
+    assert capsys.readouterr().err == (
+        "alembic-lint: error: the language server needs pygls: pip install 'alembic-lint[lsp]'\n"
+    )
+
+
+def test_linting_never_imports_the_server_libraries(tmp_path: Path) -> None:
+    versions = script_dir(tmp_path)
+    write(versions, "a1", None)
+    code = (
+        "import sys; from alembic_lint.cli import main; "
+        f"main([{str(tmp_path)!r}]); "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'alembic_lint_lsp')); "
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
+    assert out.stdout == "[]\n"

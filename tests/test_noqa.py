@@ -1,0 +1,302 @@
+"""Suppression comments: the lexer, the directive grammar, and ALM900's fixes."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.lint import check
+from alembic_lint.noqa import Directive, NoqaCode, Suppressions, _Lexer, scan
+from alembic_lint.parse import Migration, ParseFailure, parse_migration
+from alembic_lint.settings import Settings
+
+
+def codes(text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """(codes, file-level) of each directive found."""
+    return [(tuple(c.code for c in d.codes), d.file_level) for d in scan(text).directives]
+
+
+def test_codes_and_spans() -> None:
+    assert scan("x = 1  # noqa: ALM201,ALM102\n") == Suppressions(
+        (
+            Directive(
+                Span(1, 7, 1, 28),
+                (NoqaCode("ALM201", Span(1, 15, 1, 21)), NoqaCode("ALM102", Span(1, 22, 1, 28))),
+                file_level=False,
+                removal=Span(1, 5, 1, 28),
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("# noqa", [((), False)]),
+        ("# NOQA", [((), False)]),
+        ("#noqa", [((), False)]),
+        ("# noqa: ALM201", [(("ALM201",), False)]),
+        ("#noqa:ALM201", [(("ALM201",), False)]),
+        ("# NoQA : ALM201 , ALM102", [(("ALM201", "ALM102"), False)]),
+        ("# noqa:ALM201 E501", [(("ALM201", "E501"), False)]),
+        ("# noqa: alm201", [(("ALM201",), False)]),
+        ("# noqa: ALM1", [(("ALM1",), False)]),
+        ("# noqa: this is fine", [((), False)]),  # flake8: no valid code list, so a blanket noqa
+        ("# noqa:", [((), False)]),
+        ("# noqa123", []),
+        ("# noqa-ish", []),
+        ("# no qa", []),
+        ("# type: ignore  # noqa: ALM201", [(("ALM201",), False)]),
+        ("# alembic-lint: noqa", [((), True)]),
+        ("#alembic-lint:noqa:ALM101", [(("ALM101",), True)]),
+        ("# Alembic-Lint: NOQA: ALM101, ALM2", [(("ALM101", "ALM2"), True)]),
+        ("# see ticket # alembic-lint: noqa: ALM201", [(("ALM201",), True)]),
+        ("# noqa: ALM201 # alembic-lint: noqa", [(("ALM201",), False), ((), True)]),
+    ],
+)
+def test_grammar(comment: str, expected: list[tuple[tuple[str, ...], bool]]) -> None:
+    assert codes(f"import os  {comment}\n") == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'a = "# noqa"\n',
+        "a = '# noqa: ALM201'\n",
+        'a = """\n# noqa\n"""\n',
+        "a = '''x\n# alembic-lint: noqa\n'''\n",
+        'a = "\\" # noqa"\n',
+        "a = rb'\\' # noqa'\n",
+        "a = f\"{x!r} # noqa {'# noqa'}\"\n",
+        'a = f"{d["k"]} # noqa"\n',  # Python 3.12 nested quotes
+        "a = f'{x:{w}} # noqa'\n",
+        'a = f"{{ # noqa }}"\n',
+        'a = "\\N{BULLET} # noqa"\n',
+        'a = f"\\N{BULLET} # noqa {x}"\n',
+        'a = ("one"  \n     "# noqa")\n',
+        "a = 'unterminated # noqa",
+        'if"{# noqa":\n    pass\n',  # `f` ends the keyword: not an f-string
+    ],
+)
+def test_noqa_inside_a_string_is_not_a_comment(source: str) -> None:
+    assert scan(source) == Suppressions()
+
+
+def test_comment_after_strings_is_found() -> None:
+    source = 'a = f"{x["k"]:>{w}}" "b\\"" \'\'\'c\n\'\'\'  # noqa: ALM201\n'
+    found = scan(source)
+    assert [(d.span, tuple(c.code for c in d.codes)) for d in found.directives] == [
+        (Span(2, 5, 2, 19), ("ALM201",)),
+    ]
+    assert found.multiline_strings == ((1, 2),)
+
+
+def test_multiline_string_maps_to_its_last_line() -> None:
+    source = '"""doc\n\nRevision ID: a1\n"""  # noqa: ALM105\nrevision = "a1"\n'
+    found = scan(source)
+    assert found.multiline_strings == ((1, 4),)
+    assert [found.comment_line(n) for n in range(1, 6)] == [4, 4, 4, 4, 5]
+
+
+@pytest.mark.parametrize(
+    ("source", "removal"),
+    [
+        ("import os  # noqa: ALM201\n", Span(1, 9, 1, 25)),
+        ("import os\t# noqa: ALM201", Span(1, 9, 1, 24)),
+        ("import os  # type: ignore  # noqa: ALM201\n", Span(1, 25, 1, 41)),
+        ("    # alembic-lint: noqa: ALM101\nx = 1\n", Span(1, 0, 2, 0)),
+        ("x = 1\n# alembic-lint: noqa: ALM101", Span(2, 0, 2, 28)),
+        ("import os  # noqa: ALM201 -- see ticket\n", None),
+        ("import os  # noqa: ALM201   \n", Span(1, 9, 1, 25)),
+    ],
+)
+def test_removal_span(source: str, removal: Span | None) -> None:
+    (directive,) = scan(source).directives
+    assert directive.removal == removal
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline: str) -> None:
+    source = newline.join(['s = """a', "b", '"""', "import os  # noqa: ALM201", ""])
+    found = scan(source)
+    assert found.multiline_strings == ((1, 3),)
+    assert [d.span for d in found.directives] == [Span(4, 11, 4, 25)]
+
+
+def test_non_ascii_columns_are_code_points() -> None:
+    (directive,) = scan('s = "é€"  # noqa: ALM201\n').directives
+    assert directive.span == Span(1, 10, 1, 24)
+
+
+def test_files_without_the_word_skip_the_scan() -> None:
+    assert scan("# a comment\nx = 1\n") is scan("")
+
+
+TRICKY = '''\
+"""Doc # noqa"""
+import os  # first
+x = f"{os.sep!r:>{10}}"  # second
+y = rb'\\'' "#" f\'\'\'{
+    x  # third
+}\'\'\'
+# fourth
+'''
+
+
+def test_lexer_finds_the_comments_tokenize_finds() -> None:
+    """What Python 3.12's tokenize reports (a comment inside an f-string field is 3.12+ syntax)."""
+    lexer = _Lexer(TRICKY)
+    lexer.run()
+    assert [(c.line, c.col, c.text) for c in lexer.comments] == [
+        (2, 11, "# first"),
+        (3, 25, "# second"),
+        (5, 7, "# third"),
+        (7, 0, "# fourth"),
+    ]
+    assert lexer.strings == [(4, 6)]
+
+
+def test_lexer_agrees_with_tokenize_on_stdlib_modules() -> None:
+    for module in (tokenize, pytest, io, pickle):
+        path = Path(str(module.__file__))
+        text = path.read_text(encoding="utf-8")
+        lexer = _Lexer(text)
+        lexer.run()
+        expected = [
+            (t.start[0], t.start[1], t.string.rstrip())
+            for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type == tokenize.COMMENT
+        ]
+        assert [(c.line, c.col, c.text) for c in lexer.comments] == expected, path
+
+
+# -- parse integration -----------------------------------------------------------------
+MIGRATION = '''\
+"""add email
+
+Revision ID: a1
+Revises:
+"""
+from app import models  # noqa: ALM201
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    pass  # noqa: ALM104
+
+
+def downgrade():
+    pass
+'''
+
+
+def test_parse_records_suppressions_and_they_pickle() -> None:
+    migration = parse_migration(Path("a1.py"), MIGRATION.encode())
+    assert isinstance(migration, Migration)
+    assert [(d.span.line, tuple(c.code for c in d.codes)) for d in migration.noqa.directives] == [
+        (6, ("ALM201",)),
+        (13, ("ALM104",)),
+    ]
+    assert migration.noqa.multiline_strings == ((1, 5),)
+    assert pickle.loads(pickle.dumps(migration)) == migration
+
+
+def test_syntax_error_file_keeps_its_suppressions() -> None:
+    failure = parse_migration(Path("b.py"), b"# alembic-lint: noqa: ALM000\nrevision = (\n")
+    assert isinstance(failure, ParseFailure)
+    assert codes("# alembic-lint: noqa: ALM000\n") == [(("ALM000",), True)]
+    assert failure.noqa == scan("# alembic-lint: noqa: ALM000\nrevision = (\n")
+
+
+def test_check_applies_suppressions_for_every_caller() -> None:
+    """The language server calls check() directly: it must get suppressions too."""
+    migration = parse_migration(Path("/p/versions/a1.py"), MIGRATION)
+    _, diagnostics = check([migration], Settings(extend_select=("ALM900",)), root=Path("/p/versions"))
+    assert [(d.span.line, d.code, d.message) for d in diagnostics] == [
+        (
+            12,
+            "ALM104",
+            "upgrade() does nothing (an autogenerate run that found no changes?); write the schema "
+            "changes or delete this migration",
+        ),
+        (13, "ALM900", "unused `noqa` directive (unused: ALM104); remove it"),
+        (
+            16,
+            "ALM102",
+            "downgrade() does nothing: a rollback would leave every change of upgrade() in place; "
+            'write the reverse operations, or `raise NotImplementedError("...")` if it cannot be undone',
+        ),
+    ]
+
+
+# -- ALM900 fixes ------------------------------------------------------------------------
+def apply(text: str, edits: tuple[Edit, ...]) -> str:
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(line: int, col: int) -> int:
+        return offsets[line - 1] + col
+
+    for edit in sorted(edits, key=lambda e: e.span, reverse=True):
+        start = offset(edit.span.line, edit.span.col)
+        end = offset(edit.span.end_line, edit.span.end_col)
+        text = text[:start] + edit.text + text[end:]
+    return text
+
+
+HEADER = 'revision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    op.f()\n\n\ndef downgrade():\n    op.g()\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("import os  # noqa: ALM201\n", "import os\n"),
+        ("import os  # noqa: ALM201, E501\n", "import os  # noqa: E501\n"),
+        ("import os  # noqa:E501,ALM201,ALM999\n", "import os  # noqa:E501\n"),
+        ("import os  # type: ignore  # noqa: ALM201\n", "import os  # type: ignore\n"),
+        ("# alembic-lint: noqa: ALM201\n", ""),
+        ("import os  # noqa: ALM201 -- kept for the ticket\n", None),
+    ],
+)
+def test_unused_noqa_fix(line: str, fixed: str | None) -> None:
+    source = line + HEADER
+    migration = parse_migration(Path("/p/versions/a1.py"), source)
+    _, diagnostics = check([migration], Settings(select=("ALL",)), root=Path("/p/versions"))
+    (diagnostic,) = diagnostics
+    assert diagnostic.code == "ALM900"
+    if fixed is None:
+        assert diagnostic.fix is None
+    else:
+        assert diagnostic.fix is not None and diagnostic.fix.safe
+        assert apply(source, diagnostic.fix.edits) == fixed + HEADER
+
+
+def test_blanket_file_level_is_judged_only_when_every_rule_runs() -> None:
+    source = "# alembic-lint: noqa\n" + HEADER
+    migration = parse_migration(Path("/p/versions/a1.py"), source)
+    _, everything = check([migration], Settings(select=("ALL",)), root=Path("/p/versions"))
+    assert [(d.code, d.span, d.message) for d in everything] == [
+        (
+            "ALM900",
+            Span(1, 0, 1, 20),
+            "unused `alembic-lint: noqa` directive: nothing in this file is reported; remove it",
+        )
+    ]
+    _, defaults = check([migration], Settings(extend_select=("ALM900",)), root=Path("/p/versions"))
+    assert defaults == []
+
+
+def test_unused_noqa_can_be_silenced_on_its_own_line() -> None:
+    source = "import os  # noqa: ALM201, ALM900\n" + HEADER
+    migration = parse_migration(Path("/p/versions/a1.py"), source)
+    _, diagnostics = check([migration], Settings(select=("ALL",)), root=Path("/p/versions"))
+    assert diagnostics == []
