@@ -21,17 +21,17 @@ some changed, only those are parsed and the graph is rebuilt.
 
 The whole cache is invalidated by a different alembic-lint version or source
 files (an editable install being worked on), Python version, or shape of the
-parsed facts (a hash of the field names of the dataclasses in `parse.py` and
-`diagnostics.py`). Parsing takes no settings, so facts do not depend on them;
-the verdict does (`repr(settings)` is part of its key), and so it assumes what
-`lint.check` guarantees today: diagnostics depend only on the parsed files, the
-settings and the script directory. A rule that reads anything else (env.py, the
-application's models) must add it to `FolderCache.verdict_key`.
+parsed facts (a hash of the fields of every dataclass a cache file may hold:
+those of `parse.py` and `diagnostics.py` and those their fields name). Parsing
+takes no settings, so facts do not depend on them. The verdict does: its key
+holds `repr(settings)`, every file's content hash, and what each selected rule
+reads from elsewhere (`Rule.outside_inputs`: ALM201's list of the project's
+top-level modules). A rule that reads anything else from disk must say so there.
 
 Safety: the cache lives in the user's own project, but a pull request could
 commit one, and unpickling can run code. So nothing is trusted: the container is
-unpickled with no globals allowed at all, each file's facts with only the
-dataclasses of `parse.py`/`diagnostics.py` and `pathlib` paths allowed, and the
+unpickled with no globals allowed at all, each file's facts with only those
+dataclasses and `pathlib` paths allowed, and the
 loaded structure is checked (types, versions, the path it claims to be for).
 Anything unexpected (corrupt, truncated, foreign, from another version) means
 "no cache": the files are parsed and the cache rewritten. Writes go to a

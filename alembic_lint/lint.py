@@ -157,7 +157,9 @@ def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnos
 def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
     from alembic_lint.cache import FolderCache
 
-    store = FolderCache(folder, options, repr(settings), config=settings.config_path)
+    ctx = Context(settings=settings, root=folder.root)
+    outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
+    store = FolderCache(folder, options, repr((settings, outside)), config=settings.config_path)
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)

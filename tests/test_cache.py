@@ -164,6 +164,18 @@ def test_edit_add_delete_rename_give_the_no_cache_output(project: Path, parses: 
     same_as_no_cache("graph", ".", "--format", "json")
 
 
+def test_a_new_top_level_package_is_seen_by_alembic_201(project: Path) -> None:
+    """ALM201 reads the project's top-level modules from disk: the cached verdict depends on them."""
+    target = sorted(versions(project).iterdir())[2]
+    target.write_text(target.read_text() + "\nfrom shop.tables import orders\n")
+    before = same_as_no_cache(".", "--select", "ALM201")
+    assert "ALM201" not in before[1]
+    (project / "shop").mkdir()
+    (project / "shop" / "__init__.py").write_text("")
+    after = same_as_no_cache(".", "--select", "ALM201")
+    assert "ALM201" in after[1] and "shop" in after[1]
+
+
 def write_same_size(path: Path, old: str, new: str, mtime: int) -> None:
     text = path.read_text()
     assert len(old) == len(new) and old in text
