@@ -24,14 +24,13 @@ from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_mi
 Parsed = Migration | ParseFailure
 FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cache compares
 
-# Below this many files, parsing is serial. Measured on the 2-core benchmark machine
-# (2026-11-21, benchmarks/crossover.py and in-process timings, medians, Python 3.11): a file
-# costs 0.50 ms to read and parse, 0.06 ms to pickle in a worker and 0.08 ms to unpickle
-# here; a fork costs 2.5-7.6 ms plus copy-on-write faults. With a second core free, one
-# worker therefore repays its cost from about 50 files; 200 leaves a factor 4 for slower
-# forks and smaller files. With no core free (other processes running), two processes
-# took as long as one doing all the work alone, at every size (0.70-0.78x): `idle_cpus`
-# keeps those runs serial.
+# Below this many files, parsing is serial. Measured with benchmarks/crossover.py on the
+# 2-core benchmark machine (2026-11-21, medians of 7, one worker against serial parsing in
+# the same process). With both cores idle: 25 files 0.37x, 50 0.55x, 100 0.94x, 150 1.45x,
+# 200 1.41x, 300 1.56x, 500 1.43x, 2,000 1.71x: the crossover lies between 100 and 150
+# files (a fork, copy-on-write faults and pickling the worker's facts cost about 20 ms).
+# With the other core busy (other processes running), two processes were slower at every
+# size (0.70-0.78x): `idle_cpus` keeps those runs serial.
 PARALLEL_MIN_FILES = 200
 # Each worker gets at least this many files, so a 300-file folder does not fork 16 workers.
 _MIN_SHARE = 120
