@@ -15,6 +15,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.parse import Binding, Migration, ParseFailure, Value
+from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
 _LEGACY_FILENAME = re.compile(r"([a-f0-9]+)\.py$")
@@ -174,6 +175,7 @@ class RevisionGraph:
         self.bases: tuple[str, ...] = ()
         self.real_bases: tuple[str, ...] = ()
         self.tainted: frozenset[str] = frozenset()
+        self._suggester: Suggester | None = None  # built for the first missing reference
 
     # -- queries ------------------------------------------------------------
     @property
@@ -347,13 +349,11 @@ class RevisionGraph:
         )
 
     def _suggest(self, wrong: str) -> str | None:
-        prefixed = [nid for nid in self.nodes if nid.startswith(wrong) or wrong.startswith(nid)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        import difflib  # only a missing reference needs it
-
-        close = difflib.get_close_matches(wrong, list(self.nodes), n=1, cutoff=0.75)
-        return close[0] if close else None
+        """The only id `wrong` is a prefix of (or that is a prefix of `wrong`), else difflib's
+        closest match at 0.75 (suggest.py answers the same, without a pass over every id)."""
+        if self._suggester is None:
+            self._suggester = Suggester(list(self.nodes))
+        return self._suggester.suggest(wrong)
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
