@@ -1,13 +1,16 @@
 """Parse many files, across processes when there are enough of them to pay for it.
 
 Workers are forked (they inherit the imported modules and the list of paths, so
-nothing but results crosses a process boundary) and send back their facts
-pickled through a pipe. The parent parses its own share meanwhile. A worker that
-fails in any way is not trusted: the parent parses that share itself, so the
-result is always exactly the serial one.
+nothing but results crosses a process boundary). Each parses the chunks of its
+share front to back and sends each chunk's facts, pickled, through a pipe as soon
+as it is done; the parent parses chunks of the same share from the back, so the
+two meet wherever their speeds put the meeting point. A worker that gets no CPU,
+dies or sends garbage is not waited for or trusted: the parent parses what is
+missing itself, so the result is always exactly the serial one.
 
 Where `fork` is missing (Windows), unsafe (other threads are running: a
-language server) or not worth it (small folders), parsing is serial.
+language server), not worth it (small folders) or no CPU is idle, parsing is
+serial.
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ _CHUNK_MIN, _CHUNK_MAX = 16, 64
 
 def digest(data: bytes) -> bytes:
     """The content hash the cache keys files by (16 bytes of BLAKE2b)."""
-    from _blake2 import blake2b  # hashlib would load OpenSSL (4 ms) for the same function
-
+    try:
+        from _blake2 import blake2b  # hashlib would load OpenSSL (4 ms) for the same function
+    except ImportError:  # pragma: no cover - not CPython
+        from hashlib import blake2b
     return blake2b(data, digest_size=16).digest()
 
 
