@@ -62,7 +62,9 @@ def test_listing_matches_os_walk_with_links_caches_and_nesting(tmp_path: Path) -
     (other / "own.py").write_text("")
     for locations in ([top], [top, other], [other, top], [top / "2024", top]):
         for recursive in (False, True):
-            assert list_migration_files(locations, recursive) == reference_listing(locations, recursive)
+            ours = list_migration_files(locations, recursive)
+            assert ours == reference_listing(locations, recursive)
+            assert [str(p) for p in ours] == [os.path.join(*p.parts) for p in ours]
     assert [p.name for p in list_migration_files([top], False)] == [
         ".hidden.py",
         "Z.py",
