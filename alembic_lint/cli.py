@@ -132,19 +132,14 @@ def _rule_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _graph_cache_options(args: argparse.Namespace) -> CacheOptions:
-    """`graph` reads only `cache-dir` from the configuration; a broken one is `check`'s to report."""
-    import os
-
+def _graph_settings(args: argparse.Namespace) -> Settings | None:
+    """`graph` reads only where the cache goes from the configuration; a broken one is `check`'s to report."""
     from alembic_lint.config import ConfigError, resolve_settings
 
-    settings = None
-    if not args.no_cache and args.cache_dir is None and not os.environ.get("ALEMBIC_LINT_CACHE_DIR"):
-        try:
-            settings = resolve_settings(args.path)
-        except ConfigError:
-            pass
-    return _cache_options(args, settings)
+    try:
+        return resolve_settings(args.path)
+    except ConfigError:
+        return None
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -318,7 +313,9 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         roots = ", ".join(str(f.root) for f in folders)
         raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
     folder = folders[0]
-    parsed = parse_folder(folder, _graph_cache_options(args))
+    settings = None if args.no_cache else _graph_settings(args)
+    config = settings.config_path if settings is not None else None
+    parsed = parse_folder(folder, _cache_options(args, settings), config)
     try:
         if args.format in ("mermaid", "dot"):
             graph, text = _picture(args, parsed, folder.root)

@@ -94,14 +94,15 @@ def parse_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[Parse
     return parse_many(paths, jobs=jobs)[0]
 
 
-def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None) -> list[Parsed]:
-    """Every file of a script directory parsed, through its cache when `cache` is enabled."""
+def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None, config: Path | None = None) -> list[Parsed]:
+    """Every file of a script directory parsed, through its cache when `cache` is enabled
+    (`config`: alembic-lint's configuration file, which can decide where the cache goes)."""
     if cache is None or not cache.enabled:
         return parse_files(folder.files)
     from alembic_lint.cache import FolderCache
 
     with gc_paused():
-        store = FolderCache(folder, cache, "")
+        store = FolderCache(folder, cache, "", config=config)
         parsed = store.parsed()
         store.save()
     return parsed
