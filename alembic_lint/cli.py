@@ -10,16 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
-from alembic_lint.config import ConfigError
-from alembic_lint.discover import DiscoveryError, discover
-from alembic_lint.report import FORMAT_NAMES
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none of it
+    from alembic_lint.cache import CacheOptions
     from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.lint import LintResult, Parsed
     from alembic_lint.rules import Rule
+    from alembic_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "graph", "rule", "server")
@@ -31,6 +29,8 @@ class UsageError(Exception):
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
+    from alembic_lint.settings import UnknownSelector, check_selector
+
     out: list[str] = []
     for value in values or ():
         for part in value.split(","):
@@ -46,6 +46,8 @@ def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
 
 
 def _check_parser() -> argparse.ArgumentParser:
+    from alembic_lint.report import FORMAT_NAMES
+
     parser = argparse.ArgumentParser(
         prog="alembic-lint",
         description="Check Alembic migration folders without importing them.",
@@ -91,7 +93,37 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
+    _add_cache_arguments(parser)
     return parser
+
+
+def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where cache files go (default: .alembic_lint_cache/ in the project folder, or cache-dir)",
+    )
+    parser.add_argument(
+        "--cache-check",
+        choices=("mtime", "hash"),
+        default="mtime",
+        help="how a cached file is known unchanged: size and mtime (default), or content hash",
+    )
+
+
+def _cache_options(args: argparse.Namespace, settings: Settings | None = None) -> CacheOptions:
+    """The flags win over the environment (ALEMBIC_LINT_NO_CACHE, ALEMBIC_LINT_CACHE_DIR, as ruff's
+    RUFF_NO_CACHE and RUFF_CACHE_DIR), which wins over the `cache-dir` setting."""
+    import os
+
+    from alembic_lint.cache import CacheOptions
+
+    environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
+    directory = args.cache_dir or (Path(environment) if environment else getattr(settings, "cache_dir", None))
+    disabled = args.no_cache or os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false")
+    return CacheOptions(enabled=not disabled, directory=directory, check=args.cache_check)
 
 
 def _rule_parser() -> argparse.ArgumentParser:
@@ -100,6 +132,16 @@ def _rule_parser() -> argparse.ArgumentParser:
     which.add_argument("rule", nargs="?", metavar="CODE", help="a rule code (ALM201) or name (model-import)")
     which.add_argument("--all", action="store_true", help="show every rule")
     return parser
+
+
+def _graph_settings(args: argparse.Namespace) -> Settings | None:
+    """`graph` reads only where the cache goes from the configuration; a broken one is `check`'s to report."""
+    from alembic_lint.config import ConfigError, resolve_settings
+
+    try:
+        return resolve_settings(args.path)
+    except ConfigError:
+        return None
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -121,6 +163,7 @@ def _graph_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="draw only each head and the N revisions behind it",
     )
+    _add_cache_arguments(parser)
     return parser
 
 
@@ -170,7 +213,8 @@ def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.config import resolve_settings
     from alembic_lint.lint import LintResult, lint
-    from alembic_lint.report import display_path, summary
+    from alembic_lint.report import FORMAT_NAMES, display_path, summary
+    from alembic_lint.settings import RuleSelection
 
     overrides = None
     if args.select or args.extend_select or args.ignore:
@@ -193,7 +237,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     result = LintResult()
     for settings, paths in groups.items():
-        result.folders.extend(lint(paths, settings).folders)
+        result.folders.extend(lint(paths, settings, cache=_cache_options(args, settings)).folders)
     cwd = Path.cwd()
     # A file that cannot be read is bad input, reported on stderr (exit 2), not a finding.
     unreadable = {failure.path: failure for failure in result.unreadable}
@@ -268,10 +312,11 @@ def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tupl
 
 
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from alembic_lint.discover import discover
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.graph_view import ViewError
     from alembic_lint.history import format_graph_json, format_history
-    from alembic_lint.lint import parse_files
+    from alembic_lint.lint import parse_folder
     from alembic_lint.parse import ParseFailure
     from alembic_lint.report import display_path
 
@@ -280,7 +325,9 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         roots = ", ".join(str(f.root) for f in folders)
         raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
     folder = folders[0]
-    parsed = parse_files(folder.files)
+    settings = None if args.no_cache else _graph_settings(args)
+    config = settings.config_path if settings is not None else None
+    parsed = parse_folder(folder, _cache_options(args, settings), config)
     try:
         if args.format in ("mermaid", "dot"):
             graph, text = _picture(args, parsed, folder.root)
@@ -325,6 +372,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     err = err or sys.stderr
+    if argv == ["--version"]:  # no parser built: editors and hooks call it often
+        out.write(f"alembic-lint {__version__}\n")
+        return EXIT_CLEAN
     command = "check"
     if argv and argv[0] in SUBCOMMANDS:
         command = argv.pop(0)
@@ -336,14 +386,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
+    from alembic_lint.config import ConfigError
+    from alembic_lint.discover import DiscoveryError
+    from alembic_lint.parallel import gc_paused
+
     try:
-        if command == "graph":
-            return run_graph(args, out, err)
         if command == "server":
             return run_server(args, out, err)
         if command == "rule":
             return run_rule(args, out, err)
-        return run_check(args, out, err)
+        with gc_paused():  # a short run whose objects are acyclic: the collector would only rescan them
+            return run_graph(args, out, err) if command == "graph" else run_check(args, out, err)
     except (UsageError, DiscoveryError, ConfigError) as exc:
         err.write(f"alembic-lint: error: {exc}\n")
         return EXIT_ERROR

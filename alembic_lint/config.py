@@ -10,7 +10,6 @@ paths resolve against the configuration file's folder. Any mistake is a
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Callable
@@ -18,11 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 CONFIG_FILE = "alembic-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -141,6 +135,11 @@ KEYS_BY_NAME = {key.name: key for key in KEYS}
 
 
 def _read(path: Path) -> dict[str, object]:
+    if sys.version_info >= (3, 11):  # imported here: a run in a project without a config never needs it
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -201,6 +200,8 @@ def load_settings(path: Path) -> Settings:
     for name, value in section.items():
         key = KEYS_BY_NAME.get(name)
         if key is None:
+            import difflib  # only for the hint
+
             close = difflib.get_close_matches(name.replace("_", "-"), list(KEYS_BY_NAME), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             raise ConfigError(f"{path}: unknown key `{name}`{where}{hint}")

@@ -8,7 +8,6 @@ diagnostics. Heads, bases and label propagation follow
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.parse import Binding, Migration, ParseFailure, Value
+from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
 _LEGACY_FILENAME = re.compile(r"([a-f0-9]+)\.py$")
@@ -175,6 +175,7 @@ class RevisionGraph:
         self.bases: tuple[str, ...] = ()
         self.real_bases: tuple[str, ...] = ()
         self.tainted: frozenset[str] = frozenset()
+        self._suggesters: dict[bool, Suggester] = {}  # built for the first missing reference
 
     # -- queries ------------------------------------------------------------
     @property
@@ -419,13 +420,14 @@ class RevisionGraph:
         )
 
     def _suggest(self, wrong: str, labels: bool = False) -> str | None:
-        """A close revision id (or, where labels are accepted, branch label) for a wrong reference."""
-        candidates = [*self.nodes, *self.label_owner] if labels else list(self.nodes)
-        prefixed = [c for c in candidates if c.startswith(wrong) or wrong.startswith(c)]
-        if len(prefixed) == 1:
-            return prefixed[0]
-        close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=0.75)
-        return close[0] if close else None
+        """A close revision id (or, where labels are accepted, branch label) for a wrong reference:
+        the only candidate `wrong` is a prefix of (or that is a prefix of `wrong`), else difflib's
+        closest match at 0.75 (suggest.py answers the same, without a pass over every candidate)."""
+        suggester = self._suggesters.get(labels)
+        if suggester is None:
+            candidates = [*self.nodes, *self.label_owner] if labels else list(self.nodes)
+            suggester = self._suggesters[labels] = Suggester(candidates)
+        return suggester.suggest(wrong)
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
@@ -496,6 +498,8 @@ class RevisionGraph:
             yield from (p for p in node.down if p in self.nodes)
             yield from node.resolved_dependencies
 
+        if self._acyclic():  # the usual case, checked in one cheap pass
+            return
         in_cycle: set[str] = set()
         for members in _strongly_connected(list(self.nodes), down_edges):
             self.problems.append(Cycle(self._in_file_order(members), dependency=False))
@@ -503,6 +507,28 @@ class RevisionGraph:
         for members in _strongly_connected(list(self.nodes), all_edges):
             if not set(members) <= in_cycle:
                 self.problems.append(Cycle(self._in_file_order(members), dependency=True))
+
+    def _acyclic(self) -> bool:
+        """True when no cycle exists along down_revision and depends_on edges together (Kahn's
+        algorithm: repeatedly remove revisions nothing points to; a cycle is what remains)."""
+        nodes = self.nodes
+        targets = {
+            nid: [p for p in node.down if p in nodes] + list(node.resolved_dependencies) for nid, node in nodes.items()
+        }
+        pointed: dict[str, int] = dict.fromkeys(nodes, 0)
+        for edges in targets.values():
+            for target in edges:
+                pointed[target] += 1
+        ready = [nid for nid, count in pointed.items() if count == 0]
+        removed = 0
+        while ready:
+            nid = ready.pop()
+            removed += 1
+            for target in targets[nid]:
+                pointed[target] -= 1
+                if pointed[target] == 0:
+                    ready.append(target)
+        return removed == len(nodes)
 
     def _in_file_order(self, members: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=lambda nid: self.nodes[nid].order))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
+from json.encoder import encode_basestring_ascii as _string
 from pathlib import Path
 
 from alembic_lint.graph import Node, RevisionGraph
@@ -45,8 +47,13 @@ def format_history(graph: RevisionGraph, only: Collection[str] | None = None) ->
 
 def format_graph_json(graph: RevisionGraph, relative_to: Path, only: Collection[str] | None = None) -> str:
     """`only` limits the revisions (and the heads and bases listed) to these."""
+    base = str(relative_to.absolute())
+    prefix = base if base.endswith(os.sep) else base + os.sep
 
     def rel(path: Path) -> str:
+        if os.sep == "/" and path.is_absolute():  # pathlib's relative_to, without its cost (10,000 paths)
+            text = str(path)
+            return text[len(prefix) :] if text.startswith(prefix) else text
         try:
             return path.absolute().relative_to(relative_to.absolute()).as_posix()
         except ValueError:
@@ -69,4 +76,31 @@ def format_graph_json(graph: RevisionGraph, relative_to: Path, only: Collection[
             if keep(node.id)
         },
     }
-    return json.dumps(data, indent=2) + "\n"
+    return dumps_indented(data) + "\n"
+
+
+def dumps_indented(value: object, level: int = 0) -> str:
+    """`json.dumps(value, indent=2)`, byte for byte, for dicts, lists and scalars. The stdlib's
+    C encoder is not used when `indent` is set, and its Python one takes 0.25 s on 10,000 revisions;
+    this one leaves each scalar to the C encoder."""
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + "  " * (level + 1)
+        items = [f"{_string(str(key))}: {dumps_indented(item, level + 1)}" for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        return (
+            "["
+            + inner
+            + ("," + inner).join(dumps_indented(item, level + 1) for item in value)
+            + "\n"
+            + "  " * level
+            + "]"
+        )
+    return json.dumps(value)

@@ -7,20 +7,24 @@ and reading files from disk for the command line.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
 from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
-from alembic_lint.parse import Migration, ParseFailure, read_migration
+from alembic_lint.parallel import gc_paused, parse_many
+from alembic_lint.parse import Migration, ParseFailure
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
 from alembic_lint.suppress import apply_suppressions
+
+if TYPE_CHECKING:
+    from alembic_lint.cache import CacheOptions
 
 Parsed = Migration | ParseFailure
 
@@ -31,6 +35,35 @@ class FolderResult:
     parsed: list[Parsed]
     graph: RevisionGraph
     diagnostics: list[Diagnostic]
+
+    @property
+    def unreadable(self) -> list[ParseFailure]:
+        return [p for p in self.parsed if isinstance(p, ParseFailure) and p.kind == "read"]
+
+
+class _CachedFolderResult(FolderResult):
+    """A folder whose files and settings are unchanged since the cached verdict: its
+    diagnostics come from the cache, its facts and graph are loaded only if asked for."""
+
+    def __init__(self, folder: VersionFolder, diagnostics: list[Diagnostic], load: Callable[[], list[Parsed]]):
+        self.folder = folder
+        self.diagnostics = diagnostics
+        self._load = load
+        self._graph: RevisionGraph | None = None
+
+    @property  # type: ignore[override]
+    def parsed(self) -> list[Parsed]:
+        return self._load()
+
+    @property  # type: ignore[override]
+    def graph(self) -> RevisionGraph:
+        if self._graph is None:
+            self._graph = RevisionGraph.build(self.parsed)
+        return self._graph
+
+    @property
+    def unreadable(self) -> list[ParseFailure]:
+        return []  # a verdict is only cached when every file could be read
 
 
 @dataclass
@@ -43,7 +76,7 @@ class LintResult:
 
     @property
     def unreadable(self) -> list[ParseFailure]:
-        return [p for f in self.folders for p in f.parsed if isinstance(p, ParseFailure) and p.kind == "read"]
+        return [p for f in self.folders for p in f.unreadable]
 
     @property
     def files(self) -> int:
@@ -55,15 +88,24 @@ class LintResult:
         return [p for f in self.folders for p in (f.folder.files if f.folder.only is None else sorted(f.folder.only))]
 
 
-def parse_files(paths: Sequence[Path]) -> list[Parsed]:
-    """Parse files from disk. The collector is paused: the trees are garbage, the facts are not."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return [read_migration(path) for path in paths]
-    finally:
-        if enabled:
-            gc.enable()
+def parse_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[Parsed]:
+    """Parse files from disk, in order. Large folders are parsed by several processes (the
+    result is the same); the collector is paused: the trees are garbage, the facts are not."""
+    return parse_many(paths, jobs=jobs)[0]
+
+
+def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None, config: Path | None = None) -> list[Parsed]:
+    """Every file of a script directory parsed, through its cache when `cache` is enabled
+    (`config`: alembic-lint's configuration file, which can decide where the cache goes)."""
+    if cache is None or not cache.enabled:
+        return parse_files(folder.files)
+    from alembic_lint.cache import FolderCache
+
+    with gc_paused():
+        store = FolderCache(folder, cache, "", config=config)
+        parsed = store.parsed()
+        store.save()
+    return parsed
 
 
 def check(
@@ -97,19 +139,43 @@ def check(
     return graph, diagnostics
 
 
-def lint_folder(folder: VersionFolder, settings: Settings) -> FolderResult:
-    parsed = parse_files(folder.files)
-    graph, diagnostics = check(parsed, settings, root=folder.root)
+def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
+    """Lint one script directory; with `cache`, through its per-file cache (see cache.py)."""
+    with gc_paused():
+        if cache is not None and cache.enabled:
+            return _lint_folder_cached(folder, settings, cache)
+        parsed = parse_files(folder.files)
+        graph, diagnostics = check(parsed, settings, root=folder.root)
+        return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
+
+
+def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     if folder.only is not None:
-        diagnostics = [d for d in diagnostics if d.path in folder.only]
-    return FolderResult(folder, parsed, graph, diagnostics)
+        return [d for d in diagnostics if d.path in folder.only]
+    return diagnostics
 
 
-def lint(paths: Sequence[Path], settings: Settings) -> LintResult:
-    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted."""
+def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
+    from alembic_lint.cache import FolderCache
+
+    ctx = Context(settings=settings, root=folder.root)
+    outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
+    store = FolderCache(folder, options, repr((settings, outside)), config=settings.config_path)
+    cached = store.cached_diagnostics()
+    if cached is not None:
+        return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)
+    parsed = store.parsed()
+    graph, diagnostics = check(parsed, settings, root=folder.root)
+    store.save(diagnostics)
+    return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
+
+
+def lint(paths: Sequence[Path], settings: Settings, cache: CacheOptions | None = None) -> LintResult:
+    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted.
+    Without `cache` (the library default) nothing is read from or written to a cache."""
     result = LintResult()
     for folder in folders_for(paths, settings):
-        result.folders.append(lint_folder(folder, settings))
+        result.folders.append(lint_folder(folder, settings, cache))
     return result
 
 

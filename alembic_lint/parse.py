@@ -133,8 +133,13 @@ def read_migration(path: Path) -> Migration | ParseFailure:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return ParseFailure(path, Span.point(1), f"cannot read file: {exc.strerror or exc}", "read")
+        return unreadable(path, exc)
     return parse_migration(path, data)
+
+
+def unreadable(path: Path, exc: OSError) -> ParseFailure:
+    """The failure for a file that cannot be read (never cached: it may be readable next time)."""
+    return ParseFailure(path, Span.point(1), f"cannot read file: {exc.strerror or exc}", "read")
 
 
 def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure:
@@ -157,8 +162,11 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
-        line = exc.lineno or 1
-        col = max((exc.offset or 1) - 1, 0)
+        lines = split_lines(text)
+        line = min(max(exc.lineno or 1, 1), len(lines))
+        # After a multi-line token the parser counts the offset from the token's first line;
+        # keep the point on the reported line.
+        col = min(max((exc.offset or 1) - 1, 0), len(lines[line - 1]))
         return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
@@ -167,11 +175,16 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
     return replace(migration, noqa=noqa) if noqa else migration
 
 
-_HEADER_FIELDS = {
-    "revision_id": re.compile(r"^(\s*Revision ID:[ \t]*)(.*?)\s*$"),
-    "revises": re.compile(r"^(\s*Revises:[ \t]*)(.*?)\s*$"),
-    "create_date": re.compile(r"^(\s*Create Date:[ \t]*)(.*?)\s*$"),
-}
+# "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).
+_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*?)\s*$")
+_HEADER_KEYS = {"Revision ID": "revision_id", "Revises": "revises", "Create Date": "create_date"}
+
+# Statements that hold no import and no nested block.
+_SIMPLE_STATEMENTS = frozenset(
+    {ast.Expr, ast.Pass, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return, ast.Raise, ast.Delete}
+    | {ast.Global, ast.Nonlocal, ast.Break, ast.Continue, ast.Assert}
+)
+_DEF_NAME = re.compile(r"\bdef\s+(\w+)")
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith)
 if hasattr(ast, "TryStar"):
@@ -213,6 +226,7 @@ class _Extractor:
     def __init__(self, path: Path, index: LineIndex) -> None:
         self.path = path
         self.index = index
+        self.ascii = index.ascii
         self.bindings: dict[str, Binding] = {}
         self.functions: dict[str, Function] = {}
         self.imports: list[Import] = []
@@ -222,6 +236,8 @@ class _Extractor:
         line: int = node.lineno  # type: ignore[attr-defined]
         end_line: int = node.end_lineno or line  # type: ignore[attr-defined]
         end_col: int = node.end_col_offset if node.end_col_offset is not None else 0  # type: ignore[attr-defined]
+        if self.ascii:  # byte columns are code-point columns
+            return Span(line, node.col_offset, end_line, end_col)  # type: ignore[attr-defined]
         return Span(
             line,
             self.index.column(line, node.col_offset),  # type: ignore[attr-defined]
@@ -315,8 +331,8 @@ class _Extractor:
         line = node.lineno
         text = self.index.line(line)
         # `def` may be preceded by `async` and decorators live on earlier lines.
-        match = re.search(r"\bdef\s+(" + re.escape(node.name) + r")\b", text)
-        if match:
+        match = _DEF_NAME.search(text)
+        if match and match.group(1) == node.name:
             name_span = Span(line, match.start(1), line, match.end(1))
         else:
             name_span = Span(line, 0, line, len(text))
@@ -342,6 +358,8 @@ class _Extractor:
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:
+            if type(stmt) in _SIMPLE_STATEMENTS:  # most of a migration: op calls, docstrings, assignments
+                continue
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     self.imports.append(Import(alias.name, (), 0, self.span(stmt), in_function, type_checking))
@@ -376,16 +394,18 @@ class _Extractor:
         ):
             return None
         doc = first.value.value.strip()
-        message = re.split("\n\n", doc)[0]
-        fields: dict[str, HeaderField | None] = dict.fromkeys(_HEADER_FIELDS)
+        message = doc.split("\n\n", 1)[0]
+        fields: dict[str, HeaderField | None] = dict.fromkeys(_HEADER_KEYS.values())
+        lines = self.index.lines
         for lineno in range(first.lineno, (first.end_lineno or first.lineno) + 1):
-            text = self.index.line(lineno)
-            for key, pattern in _HEADER_FIELDS.items():
+            text = lines[lineno - 1] if lineno <= len(lines) else ""
+            if ":" not in text:
+                continue
+            match = _HEADER_LINE.match(text)
+            if match:
+                key = _HEADER_KEYS[match.group(2)]
                 if fields[key] is None:
-                    match = pattern.match(text)
-                    if match:
-                        start = len(match.group(1))
-                        fields[key] = HeaderField(
-                            match.group(2), Span(lineno, start, lineno, start + len(match.group(2)))
-                        )
+                    start = len(match.group(1))
+                    value = match.group(3)
+                    fields[key] = HeaderField(value, Span(lineno, start, lineno, start + len(value)))
         return Header(message, self.span(first), fields["revision_id"], fields["revises"], fields["create_date"])

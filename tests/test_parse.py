@@ -663,3 +663,9 @@ def test_never_raises_on_text_and_spans_stay_in_the_text(source: str) -> None:
 )
 def test_never_raises_on_bytes(source: bytes) -> None:
     assert isinstance(parse_migration(PATH, source), (Migration, ParseFailure))
+
+
+def test_a_syntax_error_after_a_multiline_string_stays_on_its_line() -> None:
+    failure = parse_migration(Path("x.py"), "'''revision = 'a1'\n'''\\revision = 'a1'\n")
+    assert isinstance(failure, ParseFailure)
+    assert failure.span == Span(2, 19, 2, 19)

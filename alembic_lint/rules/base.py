@@ -53,6 +53,11 @@ class Rule:
     def summary(cls) -> str:
         return cls.documentation().splitlines()[0] if cls.__doc__ else ""
 
+    def outside_inputs(self, ctx: Context) -> object:
+        """What the rule reads besides the migrations and the settings (files on disk, say), as
+        a comparable value: the cache reuses a run's diagnostics only while it is unchanged."""
+        return None
+
     def diagnostic(
         self,
         path: Path,

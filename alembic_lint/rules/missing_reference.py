@@ -53,6 +53,7 @@ class MissingDownRevision(GraphRule):
     name = "missing-down-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        complete = graph.complete  # a pass over every node: once, not per problem
         for problem in _missing(graph, "down_revision"):
             fix = None
             if problem.is_label:
@@ -64,7 +65,7 @@ class MissingDownRevision(GraphRule):
                 )
                 if len(heads) == 1:
                     fix = _replace_fix(problem.value, heads[0])
-            elif not graph.complete:
+            elif not complete:
                 continue  # it may name a revision we could not read
             elif problem.suggestion:
                 message = (

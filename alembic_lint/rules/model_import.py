@@ -109,6 +109,9 @@ class ModelImport(FileRule):
                 "changes; declare a local `sa.table()`/`sa.Table` with only the columns the migration needs",
             )
 
+    def outside_inputs(self, ctx: Context) -> object:
+        return sorted(self._first_party(ctx))  # the project's top-level modules, found on disk
+
     def _first_party(self, ctx: Context) -> frozenset[str]:
         """Configured and found first-party names, computed once per check() (ctx.extra)."""
         cached = ctx.extra.get(self.code)
