@@ -108,6 +108,32 @@ def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None, confi
     return parsed
 
 
+@dataclass
+class FileRuleMemo:
+    """The file rules' findings per parse result, valid while the settings, the rules and
+    the root stay the same. A result is reused only for the very same `Migration` object."""
+
+    key: tuple[object, ...] | None = None
+    results: dict[int, tuple[Migration, list[Diagnostic]]] = field(default_factory=dict)
+
+    def findings(self, parsed: Sequence[Parsed], rules: Sequence[FileRule], ctx: Context) -> list[Diagnostic]:
+        key = (ctx.settings, ctx.root, tuple(rules))
+        if key != self.key:
+            self.key, self.results = key, {}
+        out: list[Diagnostic] = []
+        fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
+        for item in parsed:
+            if not isinstance(item, Migration):
+                continue
+            hit = self.results.get(id(item))
+            if hit is None or hit[0] is not item:
+                hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
+            fresh[id(item)] = hit
+            out.extend(hit[1])
+        self.results = fresh  # forget replaced files (and keep their ids from being reused)
+        return out
+
+
 def check(
     parsed: Sequence[Parsed],
     settings: Settings,
@@ -115,12 +141,15 @@ def check(
     root: Path | None = None,
     rules: Sequence[Rule] | None = None,
     graph: RevisionGraph | None = None,
+    memo: FileRuleMemo | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
     """Build the graph of one folder, run the selected rules on it, then drop what
     `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900).
 
     `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
     language server passes its last graph when an edit changed no revision variable.
+    `memo` keeps the file rules' findings for parse results that are the same objects
+    as last time (the language server re-parses only the file being edited).
     """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     ctx = Context(settings=settings, root=root)
@@ -130,10 +159,11 @@ def check(
     for rule in active:
         if isinstance(rule, GraphRule):
             diagnostics.extend(rule.check(graph, ctx))
-        elif isinstance(rule, FileRule):
-            for item in parsed:
-                if isinstance(item, Migration):
-                    diagnostics.extend(rule.check(item, ctx))
+    file_rules = [rule for rule in active if isinstance(rule, FileRule)]
+    if file_rules:
+        if memo is None:
+            memo = FileRuleMemo()
+        diagnostics.extend(memo.findings(parsed, file_rules, ctx))
     diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics

@@ -45,3 +45,25 @@ def test_docs_rules_md_is_the_rule_command_output():
     for rule in RULES:
         anchor = rule.url().rsplit("#", 1)[1]
         assert f"\n# {rule.code} {rule.name}\n".lower().replace(" ", "-").strip("\n") == f"#-{anchor}"
+
+
+def test_file_rule_findings_are_reused_only_for_the_same_parse_result(tmp_path):
+    """The language server re-parses only the edited file; check() must not re-run the file
+    rules on the others, and must re-run them on the edited one."""
+    from alembic_lint.lint import FileRuleMemo, check
+    from alembic_lint.parse import parse_migration
+    from alembic_lint.settings import Settings
+
+    empty = b"revision = 'a1'\ndown_revision = None\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
+    parsed = [parse_migration(tmp_path / "a1.py", empty)]
+    memo = FileRuleMemo()
+    _, first = check(parsed, Settings(), memo=memo)
+    assert [(d.code, d.span.line) for d in first] == [("ALM104", 5), ("ALM102", 9)]
+    _, again = check(parsed, Settings(), memo=memo)
+    assert again == first and memo.results[id(parsed[0])][0] is parsed[0]
+    fixed = empty.replace(b"    pass\n", b"    op.drop_table('t')\n")
+    parsed = [parse_migration(tmp_path / "a1.py", fixed)]
+    _, after_edit = check(parsed, Settings(), memo=memo)
+    assert after_edit == []
+    _, other_settings = check(parsed, Settings(ignore=("ALM1",)), memo=memo)
+    assert other_settings == [] and list(memo.results) == [id(parsed[0])]

@@ -17,7 +17,7 @@ from pathlib import Path
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
 from alembic_lint.graph import RevisionGraph
-from alembic_lint.lint import check, parse_files
+from alembic_lint.lint import FileRuleMemo, check, parse_files
 from alembic_lint.parse import Migration, ParseFailure, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
@@ -113,6 +113,9 @@ class FolderState:
     linted: list[Entry] = field(default_factory=list)
     changed: set[Path] = field(default_factory=set)
     on_disk: frozenset[Path] = frozenset()
+    # The file rules' findings for unchanged files; forgotten when files come or go on disk,
+    # since a rule such as ALM201 also looks at the project's folders.
+    memo: FileRuleMemo = field(default_factory=FileRuleMemo)
 
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
@@ -274,11 +277,14 @@ class Session:
             graph = self._update(state, changed)  # the same files: only the changed ones are new
         else:
             graph, read = None, self._reload(state)
+            state.memo = FileRuleMemo()
         parsed = [entry.parsed for entry in state.linted]
         enabled = gc.isenabled()
         gc.disable()  # the graph holds no cycles: reference counting frees the last one
         try:
-            graph, diagnostics = check(parsed, self.settings(state.folder), root=state.folder.root, graph=graph)
+            graph, diagnostics = check(
+                parsed, self.settings(state.folder), root=state.folder.root, graph=graph, memo=state.memo
+            )
         finally:
             if enabled:
                 gc.enable()
