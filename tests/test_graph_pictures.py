@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -186,12 +187,19 @@ def test_graphviz_accepts_the_dot_output(features: Path, long_chain: Path) -> No
     shutil.which("mmdc") is None, reason="mermaid-cli `mmdc` is not installed (npm @mermaid-js/mermaid-cli)"
 )
 def test_mermaid_cli_renders_the_pictures(features: Path, tmp_path: Path) -> None:
+    # Headless Chromium as CI has it: the distribution's browser (no download), no sandbox as root.
+    browser: dict[str, object] = {"args": ["--no-sandbox", "--disable-gpu"]}
+    executable = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+    if executable:
+        browser["executablePath"] = executable
+    puppeteer = tmp_path / "puppeteer.json"
+    puppeteer.write_text(json.dumps(browser), encoding="utf-8")
     for name, argv in (("shop", [SHOP]), ("features", [str(features)])):
         _, out, _ = run(*argv, "--format", "mermaid")
         source = tmp_path / f"{name}.mmd"
         source.write_text(out, encoding="utf-8")
         done = subprocess.run(
-            ["mmdc", "-i", str(source), "-o", str(tmp_path / f"{name}.svg")],
+            ["mmdc", "-p", str(puppeteer), "-i", str(source), "-o", str(tmp_path / f"{name}.svg")],
             capture_output=True,
             text=True,
             check=False,
