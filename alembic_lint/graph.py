@@ -208,17 +208,14 @@ class RevisionGraph:
         if any(isinstance(p, Cycle) for p in self.problems):
             return self._history_any_order()
         order = {nid: node.order for nid, node in self.nodes.items()}
-        down = {nid: self._normalized_down(node) for nid, node in self.nodes.items()}
+        dependencies = {nid: self._normalized_dependencies(node) for nid, node in self.nodes.items()}
+        down = {
+            nid: [p for p in node.down if p in self.nodes] + [d for d in dependencies[nid] if d not in node.down]
+            for nid, node in self.nodes.items()
+        }
 
         def ancestors(start: str) -> set[str]:
-            seen: set[str] = set()
-            stack = [start]
-            while stack:
-                nid = stack.pop()
-                if nid not in seen:
-                    seen.add(nid)
-                    stack.extend(down[nid])
-            return seen
+            return set(walk([start], down.__getitem__))
 
         todo = set(self.nodes)
         heads = sorted(self.real_heads, key=order.__getitem__)
@@ -240,7 +237,7 @@ class RevisionGraph:
                 del heads[index]
                 del ancestors_of[index]
                 index = max(index - 1, 0)
-            elif not self._normalized_dependencies(node) and len(node.down) == 1:
+            elif not dependencies[candidate] and len(node.down) == 1:
                 heads[index] = new_heads[0]
                 ancestors_of[index].discard(candidate)
             else:
@@ -257,21 +254,18 @@ class RevisionGraph:
         if not node.resolved_dependencies:
             return ()
         inherited: set[str] = set()
-        seen = {node.id}
-        stack = [p for p in node.down if p in self.nodes]
-        while stack:
-            nid = stack.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            inherited.update(self.nodes[nid].resolved_dependencies)
-            stack.extend(p for p in self.nodes[nid].down if p in self.nodes)
+        for nid in walk([node.id], self._parents):
+            if nid != node.id:
+                inherited.update(self.nodes[nid].resolved_dependencies)
         return tuple(d for d in node.resolved_dependencies if d not in inherited)
 
-    def _normalized_down(self, node: Node) -> list[str]:
-        found = [p for p in node.down if p in self.nodes]
-        found += [d for d in self._normalized_dependencies(node) if d not in found]
-        return found
+    def _parents(self, nid: str) -> list[str]:
+        return [p for p in self.nodes[nid].down if p in self.nodes]
+
+    def descendants(self, nid: str) -> Iterator[str]:
+        """`nid` and every revision after it along down_revision, in the order alembic's
+        iterator visits them."""
+        return walk([nid], lambda n: self.nodes[n].children)
 
     def _history_any_order(self) -> list[Node]:
         """Every revision after all the revisions that revise it; for graphs with cycles."""
@@ -539,17 +533,7 @@ class RevisionGraph:
         for problem in self.problems:
             if isinstance(problem, Cycle):
                 roots.extend(problem.members)
-        tainted: set[str] = set()
-        stack = roots
-        while stack:
-            nid = stack.pop()
-            if nid in tainted:
-                continue
-            tainted.add(nid)
-            node = self.nodes[nid]
-            stack.extend(node.children)
-            stack.extend(node.dependents)
-        self.tainted = frozenset(tainted)
+        self.tainted = frozenset(walk(roots, lambda nid: self.nodes[nid].children + self.nodes[nid].dependents))
 
     def _propagate_labels(self) -> None:
         """alembic's `_add_branches`: a label spreads to every descendant of the revision
@@ -559,10 +543,10 @@ class RevisionGraph:
             if not node.declared_labels:
                 continue
             current = labels[node.id]
-            last = node
-            for last in self._descendants(node):
-                labels[last.id].update(current)
-            parent: Node | None = last
+            last = node.id
+            for last in self.descendants(node.id):
+                labels[last].update(current)
+            parent: Node | None = self.nodes[last]
             seen: set[str] = set()
             while parent is not None and parent.id not in seen:
                 seen.add(parent.id)
@@ -573,18 +557,19 @@ class RevisionGraph:
                 parent = self.nodes.get(parent.down[0]) if parent.down else None
         self.labels = {nid: frozenset(values) for nid, values in labels.items()}
 
-    def _descendants(self, start: Node) -> Iterator[Node]:
-        """Depth-first along `children`, in the order alembic's iterator visits them."""
-        seen: set[str] = set()
-        todo = [start.id]
-        while todo:
-            nid = todo.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            node = self.nodes[nid]
-            todo.extend(node.children)
-            yield node
+
+def walk(starts: Iterable[str], successors: Callable[[str], Iterable[str]]) -> Iterator[str]:
+    """Depth first from `starts`, each id once, in the order alembic's
+    `_iterate_related_revisions` visits them (a stack: the last successor comes first)."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        nid = todo.pop()
+        if nid in seen:
+            continue
+        seen.add(nid)
+        todo.extend(successors(nid))
+        yield nid
 
 
 def _strongly_connected(nodes: Sequence[str], edge_fn: Callable[[str], Iterable[str]]) -> list[list[str]]:

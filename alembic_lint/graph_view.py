@@ -110,14 +110,7 @@ def resolve_revision(graph: RevisionGraph, text: str) -> str:
 
 def descendants(graph: RevisionGraph, start: str) -> set[str]:
     """`start` and every revision after it (along down_revision links)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        nid = todo.pop()
-        if nid not in seen:
-            seen.add(nid)
-            todo.extend(graph.nodes[nid].children)
-    return seen
+    return set(graph.descendants(start))
 
 
 def near_heads(graph: RevisionGraph, depth: int) -> set[str]:
