@@ -18,6 +18,7 @@ from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import FileRuleMemo, check, parse_files
+from alembic_lint.parallel import gc_paused
 from alembic_lint.parse import Migration, ParseFailure, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
@@ -279,15 +280,10 @@ class Session:
             graph, read = None, self._reload(state)
             state.memo = FileRuleMemo()
         parsed = [entry.parsed for entry in state.linted]
-        enabled = gc.isenabled()
-        gc.disable()  # the graph holds no cycles: reference counting frees the last one
-        try:
+        with gc_paused():  # the graph holds no cycles: reference counting frees the last one
             graph, diagnostics = check(
                 parsed, self.settings(state.folder), root=state.folder.root, graph=graph, memo=state.memo
             )
-        finally:
-            if enabled:
-                gc.enable()
         if read >= FREEZE_AFTER:
             gc.collect()  # many files were read: move their parse results out of the collector's way
             gc.freeze()
