@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from alembic_lint.diagnostics import Span
 
 _CODE = r"[A-Z]+[0-9]+"
-_DIRECTIVE = re.compile(
+DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `codes`
     r"#\s*(?P<file>alembic-lint\s*:\s*)?noqa(?![\w-])"
     r"(?:\s*:\s*(?P<codes>" + _CODE + r"(?:[,\s]+" + _CODE + r")*))?",
     re.IGNORECASE,
@@ -95,7 +95,7 @@ def scan(text: str) -> Suppressions:
 def _directives(comment: _Comment) -> list[Directive]:
     found: list[Directive] = []
     line, col = comment.line, comment.col
-    for match in _DIRECTIVE.finditer(comment.text):
+    for match in DIRECTIVE.finditer(comment.text):
         codes: list[NoqaCode] = []
         if match.group("codes"):
             start = col + match.start("codes")

@@ -48,6 +48,8 @@ def test_line_noqa_is_appended_or_merged() -> None:
     assert noqa.line_edit(merged, 1, "ALM001") == Edit(Span(1, 31, 1, 31), ", ALM001")
     assert noqa.line_edit(merged, 1, "ALM005") is None  # already there
     assert noqa.line_edit(comments("x = 1  # noqa"), 1, "ALM001") is None  # a bare noqa covers everything
+    # The same grammar as the suppression stage: `noqa : CODES` lists codes, so a new one is added to it.
+    assert noqa.line_edit(comments("x = 1  # noqa : ALM005"), 1, "ALM001") == Edit(Span(1, 22, 1, 22), ", ALM001")
 
 
 def test_line_noqa_is_not_offered_where_a_comment_cannot_go() -> None:

@@ -9,12 +9,9 @@ import tokenize
 from dataclasses import dataclass
 
 from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.noqa import DIRECTIVE  # the grammar the suppression stage reads
 
-CODE = r"[A-Z]+[0-9]+"
-CODES = rf"{CODE}(?:[,\s]+{CODE})*"
-LINE_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{CODES}))?", re.IGNORECASE)
-FILE_NOQA = re.compile(rf"#\s*alembic-lint:\s*noqa(?::\s*(?P<codes>{CODES}))?", re.IGNORECASE)
-_CODE = re.compile(CODE, re.IGNORECASE)
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 _PREAMBLE = re.compile(r"^(#!|[ \t\f]*#.*?coding[:=])")
 
 
@@ -52,11 +49,16 @@ class Comments:
             if line.rstrip().endswith("\\"):
                 self.continued.add(number)
 
-    def noqa(self, line: int, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    def noqa(self, line: int, file_level: bool) -> re.Match[str] | None:
+        """The first line-level (or file-level) directive in the line's comment."""
         start = self.comment.get(line)
         if start is None or not 1 <= line <= len(self.lines):
             return None
-        return pattern.search(self.lines[line - 1], start)
+        return _directive(self.lines[line - 1], file_level, start)
+
+
+def _directive(text: str, file_level: bool, start: int = 0) -> re.Match[str] | None:
+    return next((m for m in DIRECTIVE.finditer(text, start) if bool(m.group("file")) == file_level), None)
 
 
 def _add(match: re.Match[str], line: int, code: str) -> Edit | None:
@@ -74,7 +76,7 @@ def line_edit(comments: Comments, line: int, code: str) -> Edit | None:
     """The edit that silences `code` on `line`, or None when a comment cannot go there."""
     if not 1 <= line <= len(comments.lines) or line in comments.in_string or line in comments.continued:
         return None
-    match = comments.noqa(line, LINE_NOQA)
+    match = comments.noqa(line, file_level=False)
     if match is not None:
         return _add(match, line, code)
     text = comments.lines[line - 1]
@@ -85,7 +87,7 @@ def line_edit(comments: Comments, line: int, code: str) -> Edit | None:
 def file_edit(comments: Comments, code: str, newline: str = "\n") -> Edit | None:
     """The edit that silences `code` in the whole file, or None when it already is."""
     for number in sorted(comments.comment):
-        match = comments.noqa(number, FILE_NOQA)
+        match = comments.noqa(number, file_level=True)
         if match is not None:
             return _add(match, number, code)
     after = 0
@@ -97,8 +99,8 @@ def file_edit(comments: Comments, code: str, newline: str = "\n") -> Edit | None
 def codes_at(line_text: str, line: int) -> list[CodeAt]:
     """The rule codes written in a suppression comment on a line."""
     found: list[CodeAt] = []
-    for pattern in (FILE_NOQA, LINE_NOQA):
-        match = pattern.search(line_text)
+    for file_level in (True, False):
+        match = _directive(line_text, file_level)
         if match is None or match.group("codes") is None:
             continue
         base = match.start("codes")
