@@ -44,7 +44,7 @@ def write_migration(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session", autouse=True)
 def _cache_outside_the_source_tree(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The command line caches by default; in tests its cache goes to a temporary folder, never
-    into tests/fixtures or examples/ (tests/test_cache.py checks the default place itself)."""
+    into tests/fixtures or examples/ (tests/cache/test_cache.py checks the default place itself)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALEMBIC_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("alembic-lint-cache")))
         yield

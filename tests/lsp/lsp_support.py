@@ -21,7 +21,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from alembic_lint.rules import RULES_BY_CODE
 
-WORKTREE = Path(__file__).resolve().parent.parent
+WORKTREE = Path(__file__).resolve().parent.parent.parent
 SERVER = [sys.executable, "-m", "alembic_lint_lsp"]
 ENV = {
     **os.environ,

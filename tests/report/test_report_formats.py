@@ -22,7 +22,7 @@ from alembic_lint.report.gitlab import format_gitlab
 from alembic_lint.rules import RULES
 
 FIXTURE = "tests/fixtures/report/versions"
-SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).parent.parent / "schemas" / "sarif-schema-2.1.0.json"
 FORMATS = ["text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"]
 
 

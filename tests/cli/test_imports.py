@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "graph"
+ROOT = Path(__file__).parent.parent.parent
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "graph"
 HEAVY = ("alembic", "sqlalchemy", "libcst", "pygls", "lsprotocol", "mako")
 
 PROGRAM = f"""

@@ -10,7 +10,7 @@ import pytest
 
 from alembic_lint.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 V = "shop/migrations/versions"
 
 

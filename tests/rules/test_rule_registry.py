@@ -12,7 +12,7 @@ from alembic_lint.cli import main
 from alembic_lint.rules import RULES, FileRule, GraphRule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parent.parent.parent / "README.md"
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
 
 

@@ -15,8 +15,8 @@ import pytest
 from alembic_lint import __version__
 from alembic_lint.cli import main
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures" / "graph"
+ROOT = Path(__file__).parent.parent.parent
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "graph"
 
 HEADS = "`alembic upgrade head` will fail; set down_revision to the latest head or run `alembic merge heads`"
 B2 = f"versions/b2.py:11:12: ALM001 revision 'b2' is a head alongside 'c3': {HEADS}\n"

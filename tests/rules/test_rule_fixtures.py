@@ -24,7 +24,7 @@ import pytest
 
 from alembic_lint.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 PROMPT = "$ alembic-lint"
 

@@ -377,7 +377,7 @@ def test_where_the_cache_goes(tmp_path: Path) -> None:
 def test_concurrent_runs_leave_a_valid_cache(project: Path, parses: list[str]) -> None:
     age(project)
     expected = run("--no-cache", ".")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent.parent)}
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "alembic_lint", "."],

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.generate import generate
 
 HEAVY = ("alembic", "sqlalchemy", "libcst", "pygls", "lsprotocol", "mako")
-REPO = Path(__file__).parent.parent
+REPO = Path(__file__).parent.parent.parent
 
 PROBE = """
 import io, json, sys

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from alembic_lint.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "shop"
+EXAMPLES = Path(__file__).parent.parent.parent / "examples" / "shop"
 
 
 def test_example_project_reports_two_heads_and_a_dangling_down_revision(capsys, monkeypatch):
@@ -40,7 +40,7 @@ def test_docs_rules_md_is_the_rule_command_output():
 
     out = StringIO()
     assert main(["rule", "--all"], out) == 0
-    docs = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parent.parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert docs == out.getvalue()
     for rule in RULES:
         anchor = rule.url().rsplit("#", 1)[1]

@@ -32,7 +32,7 @@ from alembic_lint.lint import parse_files
 
 # The oracle reads config keys (path_separator, [tool.alembic]) that alembic 1.16 added.
 ALEMBIC_ORACLE = "1.16"
-FIXTURES = Path(__file__).parent / "fixtures" / "graph"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "graph"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 
