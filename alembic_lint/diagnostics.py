@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# ruff's applicability: `--fix` applies safe fixes, `--unsafe-fixes` also unsafe ones;
+# a display-only fix is shown (an editor's quick fix, `--show-fixes`) but never applied by the CLI.
+Applicability = Literal["safe", "unsafe", "display"]
 
 
 @dataclass(frozen=True, order=True)
@@ -25,17 +28,40 @@ class Span:
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text under `span` with `text` ("" deletes)."""
+    """Replace the text under `span` with `text` ("" deletes), in `path` (None: the
+    diagnostic's own file)."""
 
     span: Span
+    text: str
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file a fix creates (a merge revision): it must not exist yet."""
+
+    path: Path
     text: str
 
 
 @dataclass(frozen=True)
 class Fix:
+    """What resolves a diagnostic, as data: edits in one or several files, files to create.
+
+    A fix that is expensive to compute (it asks git, renders a template, rewrites a
+    function) carries a `recipe` instead: plain picklable data that the fix engine turns
+    into edits only when the fix is applied or shown, never while linting.
+    """
+
     title: str
-    edits: tuple[Edit, ...]
-    safe: bool = False
+    edits: tuple[Edit, ...] = ()
+    applicability: Applicability = "unsafe"
+    creates: tuple[NewFile, ...] = ()
+    recipe: object | None = None
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == "safe"
 
 
 @dataclass(frozen=True)

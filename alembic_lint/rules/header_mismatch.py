@@ -81,5 +81,5 @@ class HeaderMismatch(FileRule):
             field.span,
             f"docstring says `{label}: {said}` but {binding.name} is {shown}; update the docstring "
             f"(alembic reads only the variable)",
-            fix=Fix(f"Set `{label}:` to {truth or 'nothing'}", (Edit(field.span, truth),), safe=True),
+            fix=Fix(f"Set `{label}:` to {truth or 'nothing'}", (Edit(field.span, truth),), applicability="safe"),
         )

@@ -105,7 +105,9 @@ def _removal_fix(directive: Directive, dropped: Collection[NoqaCode]) -> Fix | N
         first, last = directive.codes[0].span, directive.codes[-1].span
         span = Span(first.line, first.col, last.end_line, last.end_col)
         names = ", ".join(c.code for c in dropped)
-        return Fix(f"Remove {names} from the directive", (Edit(span, ", ".join(c.code for c in kept)),), safe=True)
+        return Fix(
+            f"Remove {names} from the directive", (Edit(span, ", ".join(c.code for c in kept)),), applicability="safe"
+        )
     if directive.removal is None:
         return None
-    return Fix("Remove the unused directive", (Edit(directive.removal, ""),), safe=True)
+    return Fix("Remove the unused directive", (Edit(directive.removal, ""),), applicability="safe")
