@@ -365,7 +365,12 @@ def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _rule_text(rule: Rule) -> str:
     default = "on" if rule.default else "off (opt-in: select it)"
-    return f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
+    text = f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
+    if rule.options:
+        table = f"[tool.alembic-lint.rules.{rule.code}]"
+        lines = [f"- `{o.name}` (default `{o.default!r}`): {o.help}" for o in rule.options]
+        text += f"\n## Options\nSet in `{table}`:\n" + "\n".join(lines) + "\n"
+    return text
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
+from alembic_lint import values
+from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector, rule_for
+from alembic_lint.values import InvalidValue, strings, type_name
 
 CONFIG_FILE = "alembic-lint.toml"
 PYPROJECT = "pyproject.toml"
@@ -27,94 +29,76 @@ class ConfigError(Exception):
     """A configuration file that cannot be used: the message is one line naming it."""
 
 
-class _Invalid(Exception):
-    """A value of the wrong kind (the message says what was expected)."""
-
-
-def _type_name(value: object) -> str:
-    return {
-        str: "a string",
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        list: "an array",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def _strings(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        shown = _type_name(value) if not isinstance(value, list) else "an array with non-string items"
-        raise _Invalid(f"expected an array of strings, got {shown}")
-    return value
-
-
 def _selectors(value: object, base: Path) -> tuple[str, ...]:
     out = []
-    for item in _strings(value):
+    for item in strings(value):
         try:
             check_selector(item)
         except UnknownSelector as exc:
-            raise _Invalid(str(exc)) from None
+            raise InvalidValue(str(exc)) from None
         out.append(item)
     return tuple(out)
 
 
-def _modules(value: object, base: Path) -> tuple[str, ...]:
-    items = _strings(value)
-    for item in items:
-        if not all(part.isidentifier() for part in item.split(".")):
-            raise _Invalid(f"{item!r} is not a dotted module name")
-    return tuple(items)
-
-
-def _globs(value: object, base: Path) -> tuple[str, ...]:
-    return tuple(_strings(value))
-
-
-def _boolean(value: object, base: Path) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(f"expected a boolean, got {_type_name(value)}")
-    return value
-
-
-def _string(value: object, base: Path) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"expected a string, got {_type_name(value)}")
-    return value
-
-
-def _path(value: object, base: Path) -> Path:
-    return Path(os.path.normpath(base / _string(value, base)))
-
-
 def _folders(value: object, base: Path) -> tuple[Path, ...]:
-    folders = tuple(Path(os.path.normpath(base / item)) for item in _strings(value))
+    folders = tuple(Path(os.path.normpath(base / item)) for item in strings(value))
     if not folders:
-        raise _Invalid("expected at least one folder")
-    for original, folder in zip(_strings(value), folders, strict=True):
+        raise InvalidValue("expected at least one folder")
+    for original, folder in zip(strings(value), folders, strict=True):
         if not folder.is_dir():
-            raise _Invalid(f"{original!r} is not a folder ({folder})")
+            raise InvalidValue(f"{original!r} is not a folder ({folder})")
     return folders
 
 
 def _per_file_ignores(value: object, base: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
-        raise _Invalid(f"expected a table of glob = [rules], got {_type_name(value)}")
+        raise InvalidValue(f"expected a table of glob = [rules], got {type_name(value)}")
     out = []
     for pattern, selectors in value.items():
         try:
             out.append((pattern, _selectors(selectors, base)))
-        except _Invalid as exc:
-            raise _Invalid(f"{pattern!r}: {exc}") from None
+        except InvalidValue as exc:
+            raise InvalidValue(f"{pattern!r}: {exc}") from None
     return tuple(out)
+
+
+_SEVERITIES = ("error", "warning")
+
+
+def _rule_tables(value: object, base: Path) -> tuple[tuple[str, tuple[tuple[str, object], ...]], ...]:
+    """`[tool.alembic-lint.rules.<CODE or name>]`: `severity` and the options the rule declares."""
+    if not isinstance(value, dict):
+        raise InvalidValue(f"expected a table of rule tables, got {type_name(value)}")
+    out: dict[str, tuple[tuple[str, object], ...]] = {}
+    for selector, table in value.items():
+        rule = rule_for(selector)
+        if rule is None:
+            raise InvalidValue(f"unknown rule {selector!r} (a rule code such as ALM001, or its name)")
+        if not isinstance(table, dict):
+            raise InvalidValue(f"{selector!r}: expected a table, got {type_name(table)}")
+        declared = {option.name: option for option in rule.options}
+        options: list[tuple[str, object]] = []
+        for name, raw in table.items():
+            option = declared.get(name)
+            if option is None and name != "severity":
+                known = ", ".join(f"`{n}`" for n in ("severity", *declared))
+                raise InvalidValue(f"{selector!r}: unknown option `{name}` (options of {rule.code}: {known})")
+            convert = option.convert if option is not None else values.one_of(*_SEVERITIES)
+            try:
+                options.append((name, convert(raw, base)))
+            except InvalidValue as exc:
+                raise InvalidValue(f"{selector!r}: `{name}`: {exc}") from None
+        if rule.code in out:
+            raise InvalidValue(f"{selector!r}: {rule.code} is configured twice (by code and by name)")
+        out[rule.code] = tuple(options)
+    return tuple(sorted(out.items()))
 
 
 @dataclass(frozen=True)
 class Key:
     name: str  # as written in the TOML file
     field: str  # the Settings field it sets
-    convert: Callable[[object, Path], object]  # (value, config folder) -> field value, or raises _Invalid
+    convert: Callable[[object, Path], object]  # (value, config folder) -> field value, or raises InvalidValue
 
 
 KEYS: tuple[Key, ...] = (
@@ -122,14 +106,15 @@ KEYS: tuple[Key, ...] = (
     Key("extend-select", "extend_select", _selectors),
     Key("ignore", "ignore", _selectors),
     Key("per-file-ignores", "per_file_ignores", _per_file_ignores),
-    Key("first-party", "first_party", _modules),
-    Key("allowed-imports", "allowed_imports", _modules),
-    Key("allow-irreversible", "allow_irreversible", _boolean),
-    Key("irreversible-markers", "irreversible_markers", _modules),
+    Key("first-party", "first_party", values.modules),
+    Key("allowed-imports", "allowed_imports", values.modules),
+    Key("allow-irreversible", "allow_irreversible", values.boolean),
+    Key("irreversible-markers", "irreversible_markers", values.modules),
     Key("version-locations", "version_locations", _folders),
-    Key("exclude", "exclude", _globs),
-    Key("output-format", "output_format", _string),  # the value is checked by the output stage
-    Key("cache-dir", "cache_dir", _path),
+    Key("exclude", "exclude", values.string_list),
+    Key("output-format", "output_format", values.string),  # the value is checked by the output stage
+    Key("cache-dir", "cache_dir", values.path),
+    Key("rules", "rule_options", _rule_tables),
 )
 KEYS_BY_NAME = {key.name: key for key in KEYS}
 
@@ -207,7 +192,7 @@ def load_settings(path: Path) -> Settings:
             raise ConfigError(f"{path}: unknown key `{name}`{where}{hint}")
         try:
             values[key.field] = key.convert(value, path.parent)
-        except _Invalid as exc:
+        except InvalidValue as exc:
             raise ConfigError(f"{path}: `{name}`{where}: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
 

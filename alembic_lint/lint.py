@@ -165,8 +165,23 @@ def check(
             memo = FileRuleMemo()
         diagnostics.extend(memo.findings(parsed, file_rules, ctx))
     diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
+    if settings.rule_options:
+        diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
+
+
+def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply `severity` from `[tool.alembic-lint.rules.<CODE>]`."""
+    out = []
+    for diagnostic in diagnostics:
+        severity = settings.severity_for(diagnostic.code)
+        out.append(
+            diagnostic
+            if severity is None or severity == diagnostic.severity
+            else replace(diagnostic, severity=severity)
+        )
+    return out
 
 
 def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:

@@ -1,4 +1,4 @@
-"""Which rules run: selection by code, code prefix or rule name, ruff-style."""
+"""Which rules run: selection by code, code prefix, rule name or group, ruff-style."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic_lint.diagnostics import Severity
 from alembic_lint.rules import RULES, RULES_BY_CODE, RULES_BY_NAME, Rule
 
 
@@ -44,6 +45,21 @@ class Settings:
     output_format: str | None = None
     cache_dir: Path | None = None
     config_path: Path | None = None  # the file these settings came from
+    # `[tool.alembic-lint.rules.<CODE>]`: per rule code, (option, value) pairs, `severity` among
+    # them; sorted, so equal configurations give equal (hashable) settings.
+    rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+
+    def options_for(self, code: str) -> dict[str, object]:
+        """The options configured for one rule (defaults are the rule's own: see `Context.option`)."""
+        for configured, options in self.rule_options:
+            if configured == code:
+                return dict(options)
+        return {}
+
+    def severity_for(self, code: str) -> Severity | None:
+        """The severity configured for a rule, or None to keep the rule's own."""
+        value = self.options_for(code).get("severity")
+        return value if value in ("error", "warning") else None  # type: ignore[return-value]
 
     @property
     def project_root(self) -> Path | None:
@@ -63,6 +79,8 @@ def _specificity(selector: str, rule: Rule) -> int:
         return 1
     if selector == rule.name or selector == rule.code:
         return 100
+    if selector in rule.groups:  # sqlfluff-style groups: `--select postgres`
+        return 50
     if rule.code.startswith(selector) and selector[:1].isalpha():
         return 1 + len(selector)
     return 0

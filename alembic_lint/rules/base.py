@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
+from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
     from alembic_lint.graph import RevisionGraph
@@ -23,12 +24,32 @@ DOCS_URL = "https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md
 
 
 @dataclass(frozen=True)
+class Option:
+    """A setting of one rule, written in `[tool.alembic-lint.rules.<CODE>]` as `name = value`."""
+
+    name: str  # kebab-case, as written in the TOML table
+    default: object
+    convert: Convert  # checks the TOML value (alembic_lint.values), raises InvalidValue
+    help: str  # one line, shown by `alembic-lint rule CODE`
+
+
+@dataclass(frozen=True)
 class Context:
     """What a rule may know besides the file or graph it checks."""
 
     settings: Settings
     root: Path | None = None  # the script directory (or versions folder) being linted
     extra: dict[str, object] = field(default_factory=dict)
+
+    def option(self, rule: Rule, name: str) -> object:
+        """The value of one of `rule`'s declared options: configured, else its default."""
+        configured = self.settings.options_for(rule.code)
+        if name in configured:
+            return configured[name]
+        for option in rule.options:
+            if option.name == name:
+                return option.default
+        raise KeyError(f"{rule.code} declares no option {name!r}")
 
 
 class Rule:
@@ -38,7 +59,9 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     default: ClassVar[bool] = True
-    severity: ClassVar[Severity] = "error"
+    severity: ClassVar[Severity] = "error"  # `[tool.alembic-lint.rules.<CODE>] severity` overrides it
+    groups: ClassVar[tuple[str, ...]] = ()  # more names it can be selected by (`--select postgres`)
+    options: ClassVar[tuple[Option, ...]] = ()  # what `[tool.alembic-lint.rules.<CODE>]` may set
 
     @classmethod
     def documentation(cls) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -30,7 +31,7 @@ def write_config(folder: Path, kind: str, body: str) -> Path:
         path.write_text(body)
     else:
         path = folder / "pyproject.toml"
-        body = body.replace("[per-file-ignores]", "[tool.alembic-lint.per-file-ignores]")
+        body = re.sub(r"^\[", "[tool.alembic-lint.", body, flags=re.MULTILINE)
         path.write_text('[project]\nname = "shop"\n\n[tool.alembic-lint]\n' + body)
     return path
 
@@ -62,11 +63,18 @@ VALID = [
     ('exclude = ["archive/**", "*_draft.py"]', "exclude", ("archive/**", "*_draft.py")),
     ('output-format = "json"', "output_format", "json"),
     ('cache-dir = ".cache/alembic-lint"', "cache_dir", ".cache/alembic-lint"),
+    (
+        '[rules.ALM102]\nseverity = "error"\n[rules.model-import]\nseverity = "warning"',
+        "rule_options",
+        (("ALM102", (("severity", "error"),)), ("ALM201", (("severity", "warning"),))),
+    ),
 ]
 
 
 def test_every_key_is_tested() -> None:
-    assert {line.split(" = ")[0].strip("[]").split("]")[0] for line, _, _ in VALID} == {key.name for key in KEYS}
+    assert {line.split(" = ")[0].strip("[]").split("]")[0].split(".")[0] for line, _, _ in VALID} == {
+        key.name for key in KEYS
+    }
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -147,6 +155,21 @@ BAD = [
     ('exclude = "archive"', "`exclude`{where}: expected an array of strings, got a string"),
     ("output-format = 1", "`output-format`{where}: expected a string, got an integer"),
     ('cache-dir = ["x"]', "`cache-dir`{where}: expected a string, got an array"),
+    ("rules = 1", "`rules`{where}: expected a table of rule tables, got an integer"),
+    ("[rules]\nALM999 = {}", "`rules`{where}: unknown rule 'ALM999' (a rule code such as ALM001, or its name)"),
+    ("[rules]\nALM102 = 1", "`rules`{where}: 'ALM102': expected a table, got an integer"),
+    (
+        '[rules.ALM102]\nseverity = "fatal"',
+        "`rules`{where}: 'ALM102': `severity`: expected one of 'error', 'warning', got 'fatal'",
+    ),
+    (
+        "[rules.ALM102]\nstrict = true",
+        "`rules`{where}: 'ALM102': unknown option `strict` (options of ALM102: `severity`)",
+    ),
+    (
+        '[rules.ALM201]\nseverity = "error"\n[rules.model-import]\nseverity = "error"',
+        "`rules`{where}: 'model-import': ALM201 is configured twice (by code and by name)",
+    ),
     ('selct = ["ALM1"]', "unknown key `selct`{where}; did you mean `select`?"),
     ('extend_select = ["ALM1"]', "unknown key `extend_select`{where}; did you mean `extend-select`?"),
     ("colour = true", "unknown key `colour`{where}"),
@@ -154,7 +177,7 @@ BAD = [
 
 
 def test_every_key_has_a_bad_value_test() -> None:
-    tested = {body.split(" = ")[0].strip("[]") for body, _ in BAD}
+    tested = {body.split(" = ")[0].strip("[]").split("]")[0].split(".")[0] for body, _ in BAD}
     assert {key.name for key in KEYS} <= tested
 
 
@@ -418,3 +441,40 @@ def test_isolated_ignores_a_broken_config(tmp_path: Path) -> None:
     folder = project(tmp_path, "colour = true")
     assert run([str(folder)])[2] == 2
     assert run(["--isolated", "--select", "ALM104", str(folder)])[2] == 1
+
+
+def test_rule_table_changes_a_rules_severity(tmp_path: Path) -> None:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (tmp_path / "env.py").write_text("")
+    (tmp_path / "script.py.mako").write_text("")
+    for name, down in (("a1", None), ("b2", "a1"), ("c3", "a1")):
+        (versions / f"{name}.py").write_text(
+            f"revision = {name!r}\ndown_revision = {down!r}\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n"
+        )
+    write_config(tmp_path, "pyproject.toml", '[rules.multiple-heads]\nseverity = "warning"')
+    out, _, code = run([str(tmp_path), "--format", "json", "--select", "ALM001", "--no-cache"])
+    import json
+
+    assert code == 1
+    assert [(d["code"], d["severity"]) for d in json.loads(out)] == [("ALM001", "warning"), ("ALM001", "warning")]
+
+
+def test_rule_options_and_groups() -> None:
+    from alembic_lint.rules.base import Context, Option, Rule
+    from alembic_lint.settings import matches
+    from alembic_lint.values import boolean
+
+    class Demo(Rule):
+        code = "ALM999"
+        name = "demo"
+        groups = ("postgres",)
+        options = (Option("strict", False, boolean, "be strict"),)
+
+    demo = Demo()
+    assert Context(Settings()).option(demo, "strict") is False
+    configured = Settings(rule_options=(("ALM999", (("strict", True),)),))
+    assert Context(configured).option(demo, "strict") is True
+    with pytest.raises(KeyError):
+        Context(configured).option(demo, "loose")
+    assert matches(["postgres"], demo) and not matches(["postgresql"], demo)
