@@ -128,7 +128,10 @@ class ParseFailure:
     noqa: Suppressions = NO_SUPPRESSIONS
 
 
-def read_migration(path: Path) -> Migration | ParseFailure:
+Parsed = Migration | ParseFailure  # what parsing one file gives, for every stage after it
+
+
+def read_migration(path: Path) -> Parsed:
     """Read a file from disk and parse it; an unreadable file becomes a ParseFailure."""
     try:
         data = path.read_bytes()
@@ -142,7 +145,7 @@ def unreadable(path: Path, exc: OSError) -> ParseFailure:
     return ParseFailure(path, Span.point(1), f"cannot read file: {exc.strerror or exc}", "read")
 
 
-def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure:
+def parse_migration(path: Path, source: bytes | str) -> Parsed:
     """Extract a migration's facts from its source. Pure: never raises on bad input."""
     if isinstance(source, bytes):
         text = decode_source(source)

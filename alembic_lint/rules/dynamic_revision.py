@@ -39,9 +39,7 @@ class DynamicRevision(GraphRule):
     name = "dynamic-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if not isinstance(problem, DynamicProblem):
-                continue
+        for problem in graph.problems_of(DynamicProblem):
             name = problem.binding.name
             if problem.binding.conditional:
                 what = f"`{name}` is assigned inside a block"

@@ -3,9 +3,51 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.graph import (
+    DownRevisionNotAString,
+    EmptyRevision,
+    IllegalCharacters,
+    NoDownRevisionVariable,
+    NoRevisionVariable,
+    RevisionGraph,
+    RevisionNotAString,
+    SelfReference,
+)
 from alembic_lint.graph import InvalidRevision as InvalidProblem
-from alembic_lint.graph import RevisionGraph
 from alembic_lint.rules.base import Context, GraphRule
+
+
+def message(problem: InvalidProblem) -> str:
+    """What is wrong with the file, and what to do."""
+    match problem:
+        case NoRevisionVariable():
+            return 'no `revision` variable: alembic cannot load this file; declare `revision = "<id>"`'
+        case RevisionNotAString(written=written):
+            return f'`revision` must be a string, not {written}; declare `revision = "<id>"`'
+        case EmptyRevision():
+            return "`revision` is an empty string; give it an id"
+        case IllegalCharacters(revision=revision, characters=characters):
+            return (
+                f"revision id {revision!r} contains {', '.join(repr(c) for c in characters)}, "
+                "which alembic does not allow (@ - + :); rename it"
+            )
+        case NoDownRevisionVariable():
+            return (
+                "no `down_revision` variable: alembic cannot load this file; "
+                "set it to the revision this one follows (None for a base)"
+            )
+        case DownRevisionNotAString(written=written):
+            return f"`down_revision` entries must be revision id strings, not {written}"
+        case SelfReference(entry=entry, via="down_revision"):
+            return f"revision {entry!r} names itself as its down_revision; point it at the revision it follows"
+        case SelfReference(entry=entry, via="depends_on"):
+            return f"revision {entry!r} depends on itself; remove it from depends_on"
+        case SelfReference(entry=entry, via="label"):
+            return (
+                f"depends_on {entry!r} is this revision's own branch label, so it depends on "
+                "itself; remove it from depends_on"
+            )
+    raise AssertionError(f"no message for {problem!r}")  # a new kind of InvalidRevision needs one
 
 
 class InvalidRevision(GraphRule):
@@ -40,6 +82,5 @@ class InvalidRevision(GraphRule):
     name = "invalid-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if isinstance(problem, InvalidProblem):
-                yield self.diagnostic(problem.migration.path, problem.span, problem.reason)
+        for problem in graph.problems_of(InvalidProblem):
+            yield self.diagnostic(problem.migration.path, problem.span, message(problem))

@@ -18,9 +18,7 @@ def _replace_fix(value: Value, replacement: str) -> Fix | None:
 
 
 def _missing(graph: RevisionGraph, kind: str) -> Iterator[MissingReference]:
-    for problem in graph.problems:
-        if isinstance(problem, MissingReference) and problem.kind == kind:
-            yield problem
+    return (problem for problem in graph.problems_of(MissingReference) if problem.kind == kind)
 
 
 class MissingDownRevision(GraphRule):

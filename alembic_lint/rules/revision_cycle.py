@@ -64,9 +64,7 @@ class RevisionCycle(GraphRule):
     name = "revision-cycle"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if not isinstance(problem, Cycle):
-                continue
+        for problem in graph.problems_of(Cycle):
             members = frozenset(problem.members)
             for nid in problem.members:
                 node = graph.nodes[nid]

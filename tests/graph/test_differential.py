@@ -27,6 +27,7 @@ from alembic_lint.graph import (
     LabelConflict,
     MissingReference,
     RevisionGraph,
+    SelfReference,
 )
 from alembic_lint.lint import parse_files
 
@@ -212,7 +213,7 @@ def compare(specs: list[Spec], graph: RevisionGraph, oracle: Oracle) -> None:
         assert label in {p.label for p in _problems(graph, LabelConflict)}, (error, graph.problems)
     elif isinstance(error, (revision_module.CycleDetected, revision_module.DependencyCycleDetected)):
         cycles = _problems(graph, Cycle)
-        self_dependent = [p for p in _problems(graph, InvalidRevision) if "depends on itself" in p.reason]
+        self_dependent = [p for p in _problems(graph, SelfReference) if p.via != "down_revision"]
         if not cycles and self_dependent:
             return  # a revision that depends on its own label: reported as ALM008 self-reference
         label_parents = [p for p in _problems(graph, MissingReference) if p.is_label]
