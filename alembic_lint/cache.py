@@ -52,7 +52,8 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from alembic_lint import __version__, diagnostics, parse
-from alembic_lint.parallel import FileKey, Parsed, digest, parse_many
+from alembic_lint.parallel import FileKey, digest, parse_many
+from alembic_lint.parse import Parsed
 
 if TYPE_CHECKING:
     from alembic_lint.diagnostics import Diagnostic

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none
     from alembic_lint.cache import CacheOptions
     from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.graph import RevisionGraph
-    from alembic_lint.lint import LintResult, Parsed
+    from alembic_lint.lint import LintResult
+    from alembic_lint.parse import Parsed
     from alembic_lint.rules import Rule
     from alembic_lint.settings import Settings
 

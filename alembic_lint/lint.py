@@ -18,15 +18,13 @@ from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_
 from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
-from alembic_lint.parse import Migration, ParseFailure
+from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
 from alembic_lint.suppress import apply_suppressions
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
-
-Parsed = Migration | ParseFailure
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.globs import matches_any
 from alembic_lint.noqa import Suppressions
-from alembic_lint.parse import Migration, ParseFailure
+from alembic_lint.parse import Parsed
 from alembic_lint.rules import RULES, Rule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 from alembic_lint.settings import Settings, matches
@@ -59,7 +59,7 @@ def _silencer(diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, i
 
 def apply_suppressions(
     diagnostics: Sequence[Diagnostic],
-    parsed: Sequence[Migration | ParseFailure],
+    parsed: Sequence[Parsed],
     settings: Settings,
     active: Sequence[Rule],
 ) -> list[Diagnostic]:

@@ -19,13 +19,12 @@ from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import FileRuleMemo, check, parse_files
 from alembic_lint.parallel import gc_paused
-from alembic_lint.parse import Migration, ParseFailure, parse_migration
+from alembic_lint.parse import Parsed, ParseFailure, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
 
 logger = logging.getLogger(__name__)
 
-Parsed = Migration | ParseFailure
 Report = dict[Path, tuple[Diagnostic, ...]]
 CONFIG_FILES = frozenset({"alembic.ini", "pyproject.toml"})
 # Reading this many files at once freezes the collector's view of them: its full passes
