@@ -30,7 +30,7 @@ class UsageError(Exception):
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
-    from alembic_lint.settings import UnknownSelector, check_selector
+    from alembic_lint.rules.selection import UnknownSelector, check_selector
 
     out: list[str] = []
     for value in values or ():
@@ -351,7 +351,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.rules import RULES
-    from alembic_lint.settings import rule_for
+    from alembic_lint.rules.selection import rule_for
 
     if args.all:
         rules = list(RULES)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint import values
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector, rule_for
+from alembic_lint.rules.selection import UnknownSelector, check_selector, rule_for
+from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint.values import InvalidValue, strings, type_name
 
 CONFIG_FILE = "alembic-lint.toml"

@@ -20,7 +20,8 @@ from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
 from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
-from alembic_lint.settings import Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions
 
 if TYPE_CHECKING:

@@ -15,8 +15,9 @@ from alembic_lint.globs import matches_any
 from alembic_lint.noqa import Suppressions
 from alembic_lint.parse import Parsed
 from alembic_lint.rules import RULES, Rule
+from alembic_lint.rules.selection import matches
 from alembic_lint.rules.unused_noqa import UnusedNoqa
-from alembic_lint.settings import Settings, matches
+from alembic_lint.settings import Settings
 
 _ALL_CODES = tuple(rule.code for rule in RULES)
 

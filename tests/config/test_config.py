@@ -14,7 +14,8 @@ import pytest
 from alembic_lint.cli import main
 from alembic_lint.config import KEYS, find_config, load_settings
 from alembic_lint.rules import RULES
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -462,7 +463,7 @@ def test_rule_table_changes_a_rules_severity(tmp_path: Path) -> None:
 
 def test_rule_options_and_groups() -> None:
     from alembic_lint.rules.base import Context, Option, Rule
-    from alembic_lint.settings import matches
+    from alembic_lint.rules.selection import matches
     from alembic_lint.values import boolean
 
     class Demo(Rule):

@@ -14,7 +14,8 @@ from alembic_lint.cli import main
 from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.discover import VersionFolder, folder_for_file
 from alembic_lint.lint import check
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint_lsp import navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import Session
