@@ -60,7 +60,9 @@ class Settings:
     @property
     def project_root(self) -> Path | None:
         """The folder holding the configuration file: globs are relative to it."""
-        return self.config_path.parent if self.config_path is not None else None
+        from alembic_lint.project import project_root
+
+        return project_root(self)
 
 
 # Moved to alembic_lint/rules/selection.py; still importable from here, without loading the
