@@ -49,7 +49,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, Literal
 
 from alembic_lint import __version__, diagnostics, parse
 from alembic_lint.parallel import FileKey, digest, parse_many
@@ -430,27 +430,25 @@ def _facts_from(blob: bytes, path: Path) -> Parsed | None:
 
 
 def _write_atomically(path: Path, *parts: object) -> None:
-    """Pickle `parts` one after the other into a temporary file, then rename it over `path`."""
+    """Pickle `parts` one after the other into a private file that replaces `path` atomically."""
+    from alembic_lint.atomic import write_atomic
+
+    def write(handle: BinaryIO) -> None:
+        for part in parts:
+            pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _ensure_marker_files(path.parent)
-        fd, temp = _mkstemp(path.parent, path.name)
+        write_atomic(path, write, mode=0o600)
     except OSError:
-        return
-    try:
-        with open(fd, "wb") as handle:
-            for part in parts:
-                pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        pass
 
 
 def _ensure_marker_files(directory: Path) -> None:
     """`.gitignore` (`*`: nothing in here is ever committed) and a CACHEDIR.TAG for backup tools."""
+    from alembic_lint.atomic import write_bytes_atomic
+
     for name, text in (
         (".gitignore", "# Created by alembic-lint: this folder is a cache.\n*\n"),
         ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# Created by alembic-lint.\n"),
@@ -458,14 +456,4 @@ def _ensure_marker_files(directory: Path) -> None:
         marker = directory / name
         if marker.exists():
             continue
-        fd, temp = _mkstemp(directory, name)
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; these are ordinary files
-        os.replace(temp, marker)
-
-
-def _mkstemp(directory: Path, name: str) -> tuple[int, str]:
-    import tempfile
-
-    return tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        write_bytes_atomic(marker, text.encode("utf-8"), mode=0o644)
