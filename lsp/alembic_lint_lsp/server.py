@@ -23,12 +23,12 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
-from alembic_lint import __version__
+from alembic_lint import __version__, noqa
 from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.parse import Migration, Value
 from alembic_lint.rules import RULES_BY_CODE
 from alembic_lint.source import split_lines
-from alembic_lint_lsp import navigation, noqa
+from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Report, Session
 from alembic_lint_lsp.settings import SECTION, ClientSettings, settings_for
@@ -481,14 +481,14 @@ async def hover(ls: AlembicLintServer, params: types.HoverParams) -> types.Hover
     path = path_of(params.text_document.uri)
     if path is None:
         return None
-    lines = ls.lines(path)
+    text = ls.session.text_of(path)
+    lines = Lines(text, ls.encoding)
     line, col = ls.position(lines, params.position)
-    for written in noqa.codes_at(lines.line(line), line):
+    for written in noqa.scan(text or "").codes_on(line):
         rule = RULES_BY_CODE.get(written.code)
-        if rule is not None and written.col <= col <= written.end_col:
-            span = Span(line, written.col, line, written.end_col)
-            text = f"**{rule.code}** `{rule.name}`\n\n{rule.documentation()}\n\n{rule.url()}"
-            return types.Hover(_markup(ls, text), ls.range(lines, span))
+        if rule is not None and written.span.col <= col <= written.span.end_col:
+            doc = f"**{rule.code}** `{rule.name}`\n\n{rule.documentation()}\n\n{rule.url()}"
+            return types.Hover(_markup(ls, doc), ls.range(lines, written.span))
     hit = await _value_under_cursor(ls, params)
     if hit is None:
         return None
@@ -581,7 +581,7 @@ async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> 
     lines = Lines(text, ls.encoding)
     start = ls.position(lines, params.range.start)
     end = ls.position(lines, params.range.end)
-    comments = noqa.Comments(split_lines(text))
+    comments = noqa.Comments(text)
     newline = "\r\n" if "\r\n" in text else "\n"
     document_uri = params.text_document.uri
     cache: dict[Path, Lines] = {path: lines}
