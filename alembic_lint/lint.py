@@ -163,7 +163,7 @@ def check(
         if memo is None:
             memo = FileRuleMemo()
         diagnostics.extend(memo.findings(parsed, file_rules, ctx))
-    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
+    diagnostics = apply_suppressions(diagnostics, parsed, ctx, active)
     if settings.rule_options:
         diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)

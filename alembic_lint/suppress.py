@@ -1,8 +1,9 @@
 """The suppression stage: rules -> suppressions -> diagnostics returned.
 
-Drops what `per-file-ignores` and `# noqa` comments silence, and, when ALM900 is
-selected, reports the suppressions that silenced nothing. Pure: it works on the
-diagnostics and on the suppression facts extracted while parsing.
+Drops what `per-file-ignores` and `# noqa` comments silence, then runs the selected
+suppression rules (ALM900 reports the suppressions that silenced nothing) on what the
+comments did, file by file. Pure: it works on the diagnostics and on the suppression
+facts extracted while parsing.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.globs import matches_any
 from alembic_lint.noqa import Suppressions
 from alembic_lint.parse import Parsed
-from alembic_lint.rules import RULES, Rule
+from alembic_lint.rules import RULES, Context, FileSuppressions, Rule, SuppressionRule
 from alembic_lint.rules.selection import matches
-from alembic_lint.rules.unused_noqa import UnusedNoqa
 from alembic_lint.settings import Settings
 
-_ALL_CODES = tuple(rule.code for rule in RULES)
+_ALL_CODES = frozenset(rule.code for rule in RULES)
 
 
 def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
@@ -37,8 +37,8 @@ def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
 
 def _silencer(diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, int]] | None, skip: int = -1) -> bool:
     """True when a directive silences the diagnostic; records which ones did in `used`.
-    Directive number `skip` (the one an ALM900 finding is about) counts only through
-    an explicit code (`# noqa: ALM201, ALM900`), never as a blanket."""
+    Directive number `skip` (the one a suppression rule's finding is about) counts only
+    through an explicit code (`# noqa: ALM201, ALM900`), never as a blanket."""
     line = noqa.comment_line(diagnostic.span.line)
     silenced = False
     for index, directive in enumerate(noqa.directives):
@@ -58,13 +58,20 @@ def _silencer(diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, i
     return silenced
 
 
+def _about(diagnostic: Diagnostic, noqa: Suppressions) -> int:
+    """The directive a suppression rule's finding points at, or -1."""
+    return next((i for i, d in enumerate(noqa.directives) if d.span == diagnostic.span), -1)
+
+
 def apply_suppressions(
     diagnostics: Sequence[Diagnostic],
     parsed: Sequence[Parsed],
-    settings: Settings,
+    ctx: Context,
     active: Sequence[Rule],
 ) -> list[Diagnostic]:
-    """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus ALM900's."""
+    """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus the
+    suppression rules' findings (themselves subject to `# noqa`)."""
+    settings = ctx.settings
     noqa = {item.path: item.noqa for item in parsed if item.noqa}
     ignores: dict[Path, frozenset[str]] = {}
     used: dict[Path, set[tuple[int, int]]] = {path: set() for path in noqa}
@@ -79,15 +86,17 @@ def apply_suppressions(
         if suppressions and _silencer(diagnostic, suppressions, used[diagnostic.path]):
             continue
         kept.append(diagnostic)
-    unused = next((rule for rule in active if isinstance(rule, UnusedNoqa)), None)
-    if unused is None:
+    rules = [rule for rule in active if isinstance(rule, SuppressionRule)]
+    if not rules:
         return kept
     active_codes = frozenset(rule.code for rule in active)
     for path, suppressions in noqa.items():
         ran = active_codes - ignored_codes(path, settings) if settings.per_file_ignores else active_codes
-        if unused.code not in ran:
-            continue
-        for index, diagnostic in unused.check_file(path, suppressions, used[path], ran, _ALL_CODES):
-            if not _silencer(diagnostic, suppressions, None, skip=index):
-                kept.append(diagnostic)
+        file = FileSuppressions(path, suppressions, frozenset(used[path]), ran, _ALL_CODES)
+        for rule in rules:
+            if rule.code not in ran:
+                continue
+            for diagnostic in rule.check(file, ctx):
+                if not _silencer(diagnostic, suppressions, None, skip=_about(diagnostic, suppressions)):
+                    kept.append(diagnostic)
     return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alembic_lint.rules.base import Context, FileRule, GraphRule, Rule
+from alembic_lint.rules.base import Context, FileRule, FileSuppressions, GraphRule, Rule, SuppressionRule
 from alembic_lint.rules.branch_label_conflict import BranchLabelConflict
 from alembic_lint.rules.duplicate_revision import DuplicateRevision
 from alembic_lint.rules.dynamic_revision import DynamicRevision
@@ -39,4 +39,14 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 
-__all__ = ["RULES", "RULES_BY_CODE", "RULES_BY_NAME", "Context", "FileRule", "GraphRule", "Rule"]
+__all__ = [
+    "RULES",
+    "RULES_BY_CODE",
+    "RULES_BY_NAME",
+    "Context",
+    "FileRule",
+    "FileSuppressions",
+    "GraphRule",
+    "Rule",
+    "SuppressionRule",
+]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
+from alembic_lint.noqa import Suppressions
 from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
@@ -104,4 +105,26 @@ class GraphRule(Rule):
     """A rule that looks at the revision graph of a whole script directory."""
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FileSuppressions:
+    """One file's suppression comments and what they did in this run: the input of a
+    suppression rule."""
+
+    path: Path
+    suppressions: Suppressions
+    used: frozenset[tuple[int, int]]  # (directive index, code index or -1 for a blanket) that silenced a finding
+    ran: frozenset[str]  # the codes of the rules that ran on this file (selected, not turned off by per-file-ignores)
+    known: frozenset[str]  # every rule code there is
+
+
+class SuppressionRule(Rule):
+    """A rule about the suppressions themselves. It runs in the suppression stage, after
+    every file and graph rule, one file at a time: its input is what the file's comments
+    silenced (`FileSuppressions`). Its own findings can be silenced too, but not by the
+    directive they are about, unless that directive names the rule's code."""
+
+    def check(self, file: FileSuppressions, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError

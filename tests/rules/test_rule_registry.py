@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alembic_lint.cli import main
-from alembic_lint.rules import RULES, FileRule, GraphRule
+from alembic_lint.rules import RULES, FileRule, GraphRule, SuppressionRule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 
 README = Path(__file__).parent.parent.parent / "README.md"
@@ -32,9 +32,9 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in names)
 
 
-def test_every_rule_is_a_file_or_graph_rule_except_unused_noqa() -> None:
-    others = [rule for rule in RULES if not isinstance(rule, (FileRule, GraphRule))]
-    assert [type(rule) for rule in others] == [UnusedNoqa]
+def test_every_rule_is_a_file_graph_or_suppression_rule() -> None:
+    assert all(isinstance(rule, (FileRule, GraphRule, SuppressionRule)) for rule in RULES)
+    assert [type(rule) for rule in RULES if isinstance(rule, SuppressionRule)] == [UnusedNoqa]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
