@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from transcripts import all_expected
 
 from alembic_lint.cli import main
 from alembic_lint.rules import RULES, FileRule, GraphRule, SuppressionRule
@@ -81,3 +82,14 @@ def test_unknown_rule_is_exit_2() -> None:
         "alembic-lint: error: unknown rule 'ALM999'; `alembic-lint rule --all` lists every rule\n",
         2,
     )
+
+
+def test_every_rule_in_the_registry_has_a_fixture_case_that_reports_it() -> None:
+    """Derived from RULES: a new rule fails here until a case under tests/fixtures shows it."""
+    reported = {code for transcript in all_expected().values() for code in transcript.codes}
+    assert [rule.code for rule in RULES if rule.code not in reported] == []
+
+
+def test_every_fixture_case_reports_only_registered_codes() -> None:
+    codes = {rule.code for rule in RULES}
+    assert {case: t.codes - codes for case, t in all_expected().items() if t.codes - codes} == {}
