@@ -95,14 +95,20 @@ class Rule:
 
 
 class FileRule(Rule):
-    """A rule that looks at one migration at a time."""
+    """A rule that looks at one migration at a time. Its findings are about a file's content,
+    not about whether alembic can run: warnings, unless the rule says otherwise."""
+
+    severity: ClassVar[Severity] = "warning"
 
     def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
 
 class GraphRule(Rule):
-    """A rule that looks at the revision graph of a whole script directory."""
+    """A rule that looks at the revision graph of a whole script directory. Its findings
+    break `alembic upgrade` (or every alembic command): errors."""
+
+    severity: ClassVar[Severity] = "error"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -124,7 +130,10 @@ class SuppressionRule(Rule):
     """A rule about the suppressions themselves. It runs in the suppression stage, after
     every file and graph rule, one file at a time: its input is what the file's comments
     silenced (`FileSuppressions`). Its own findings can be silenced too, but not by the
-    directive they are about, unless that directive names the rule's code."""
+    directive they are about, unless that directive names the rule's code. Its findings
+    are warnings."""
+
+    severity: ClassVar[Severity] = "warning"
 
     def check(self, file: FileSuppressions, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError

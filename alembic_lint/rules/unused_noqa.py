@@ -42,7 +42,6 @@ class UnusedNoqa(SuppressionRule):
     code = "ALM900"
     name = "unused-noqa"
     default = False
-    severity = "warning"
 
     def check(self, file: FileSuppressions, ctx: Context) -> Iterator[Diagnostic]:
         for index, directive in enumerate(file.suppressions.directives):

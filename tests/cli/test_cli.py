@@ -51,13 +51,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_migration: Ca
 # -- paths and subcommands -------------------------------------------------------------
 @pytest.mark.usefixtures("project")
 def test_default_path_is_the_current_folder() -> None:
-    assert run() == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run() == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 @pytest.mark.usefixtures("project")
 @pytest.mark.parametrize("argv", [["check"], ["check", "."], ["check", "versions"], ["versions"], ["./versions/"]])
 def test_check_is_the_default_command(argv: list[str]) -> None:
-    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,11 +73,11 @@ def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.usefixtures("project")
 def test_a_file_argument_shows_only_that_files_findings() -> None:
     # The whole folder is analysed: c3 is a head only because of b2.
-    assert run("versions/c3.py") == (C3, "Found 1 problem (1 ALM001) in 1 file.\n", 1)
+    assert run("versions/c3.py") == (C3, "Found 1 problem in 1 file: 1 error (1 ALM001).\n", 1)
     assert run("versions/a1.py") == ("", "All checks passed (1 file).\n", 0)
     assert run("versions/c3.py", "versions/d4.py") == (
         C3 + D4,
-        "Found 2 problems (1 ALM001, 1 ALM002) in 2 files.\n",
+        "Found 2 problems in 2 files: 2 errors (1 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -91,7 +91,7 @@ def test_several_folders_are_sorted_together(project: Path, write_migration: Cal
     )
     assert run("versions", "other") == (
         other + B2 + C3 + D4,
-        "Found 4 problems (2 ALM001, 2 ALM002) in 5 files.\n",
+        "Found 4 problems in 5 files: 4 errors (2 ALM001, 2 ALM002).\n",
         1,
     )
 
@@ -100,7 +100,7 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
     (project / "elsewhere").mkdir()
     monkeypatch.chdir(project / "elsewhere")
     out, err, code = run(str(project / "versions" / "d4.py"))
-    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem (1 ALM002) in 1 file.\n", 1)
+    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem in 1 file: 1 error (1 ALM002).\n", 1)
 
 
 # -- selecting rules ----------------------------------------------------------------------
@@ -108,19 +108,19 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
 @pytest.mark.parametrize(
     ("options", "stdout", "summary"),
     [
-        (["--select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "missing-down-revision"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "multiple-heads"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems (2 ALM001) in 4 files."),
-        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files."),
+        (["--select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "missing-down-revision"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "multiple-heads"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems in 4 files: 2 errors (2 ALM001)."),
+        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002)."),
         (
             ["--select", "ALM001", "--select", "ALM002"],
             B2 + C3 + D4,
-            "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.",
+            "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).",
         ),
-        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
+        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
         (["--select", "ALL", "--ignore", "ALM00,ALM105"], "", "All checks passed (4 files)."),
         (["--ignore", "ALM"], "", "All checks passed (4 files)."),
     ],
@@ -169,7 +169,7 @@ def test_json_format() -> None:
     ]
     assert run("--format", "json") == (
         json.dumps(expected, indent=2) + "\n",
-        "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n",
+        "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -182,7 +182,7 @@ def test_json_format_when_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.usefixtures("project")
 def test_exit_zero() -> None:
-    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 0)
+    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 0)
 
 
 def test_version() -> None:

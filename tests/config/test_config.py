@@ -395,12 +395,12 @@ def test_version_locations_replace_discovery(tmp_path: Path, monkeypatch: pytest
         "write the schema changes or delete this migration\n"
         "db/schema/b2_second.py:12:5: ALM104 upgrade() does nothing (an autogenerate run that found no changes?); "
         "write the schema changes or delete this migration\n",
-        "Found 3 problems (3 ALM104) in 3 files.\n",
+        "Found 3 problems in 3 files: 3 warnings (3 ALM104).\n",
         1,
     )
     # A path inside a location limits the report to the files under it (the graph stays whole).
     out, err, code = run(["db/schema/2024"])
-    assert (out.count("\n"), err) == (1, "Found 1 problem (1 ALM104) in 1 file.\n")
+    assert (out.count("\n"), err) == (1, "Found 1 problem in 1 file: 1 warning (1 ALM104).\n")
     (tmp_path / "elsewhere").mkdir()
     assert run(["elsewhere"]) == (
         "",

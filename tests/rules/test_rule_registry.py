@@ -61,7 +61,7 @@ def test_rule_command_prints_the_documentation() -> None:
     out, err, code = run(["rule", "ALM201"])
     rule = next(r for r in RULES if r.code == "ALM201")
     assert (out, err, code) == (
-        f"# ALM201 model-import\n\nDefault: on. Severity: error.\n\n{rule.documentation()}\n",
+        f"# ALM201 model-import\n\nDefault: on. Severity: warning.\n\n{rule.documentation()}\n",
         "",
         0,
     )
