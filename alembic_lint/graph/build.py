@@ -26,12 +26,13 @@ from alembic_lint.graph.problems import (
     LabelConflict,
     MissingReference,
     NoDownRevisionVariable,
+    NoneString,
     NoRevisionVariable,
     Problem,
     RevisionNotAString,
     SelfReference,
 )
-from alembic_lint.parse import Migration, Parsed, ParseFailure, Value
+from alembic_lint.parse import Binding, Migration, Parsed, ParseFailure, Value
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
@@ -97,6 +98,11 @@ def _revision_id(migration: Migration, problems: list[Problem]) -> str | None:
     if illegal:
         problems.append(IllegalCharacters(migration, binding.value_span, revision, illegal))
     return revision
+
+
+def _is_none_string(binding: Binding) -> bool:
+    """`branch_labels = "None"`: the string, where None was meant."""
+    return binding.shape == "str" and not binding.conditional and binding.items[0].text == "None"
 
 
 class RevisionGraph:
@@ -234,6 +240,8 @@ class RevisionGraph:
             labels = node.migration.branch_labels
             if labels is None:
                 continue
+            if _is_none_string(labels):
+                self.problems.append(NoneString(node.migration, labels))  # still a label, as in alembic
             for value in labels.items:
                 label = value.text
                 if label in self.nodes:
@@ -272,12 +280,18 @@ class RevisionGraph:
         for node in self.nodes.values():
             resolved: list[str] = []
             depends = node.migration.depends_on
+            none_string = False
+            if depends is not None and _is_none_string(depends):
+                none_string = True
+                self.problems.append(NoneString(node.migration, depends))
             for value in depends.items if depends is not None else ():
                 if value.kind != "str" or value.text == node.id:
                     continue
                 target = self.resolve(value.text)
                 if target == node.id:
                     self.problems.append(SelfReference(node.migration, value.span, value.text, "label"))
+                elif target is None and none_string:
+                    pass  # ALM010 says it: meant to be None, not a missing name
                 elif target is None:
                     self.problems.append(
                         MissingReference(node.migration, value, "depends_on", self._suggest(value.text, labels=True))

@@ -111,6 +111,15 @@ class LabelConflict:
 
 
 @dataclass(frozen=True)
+class NoneString:
+    """`branch_labels` or `depends_on` is the string "None" (ALM010): alembic reads it as a
+    name, so `branch_labels = "None"` puts every later revision on a branch called None."""
+
+    migration: Migration
+    binding: Binding  # its `name` says which variable
+
+
+@dataclass(frozen=True)
 class Cycle:
     """Revisions that (transitively) revise themselves (ALM004)."""
 
@@ -118,4 +127,4 @@ class Cycle:
     dependency: bool  # only closed through depends_on edges
 
 
-Problem = InvalidRevision | DynamicRevision | DuplicateRevision | MissingReference | LabelConflict | Cycle
+Problem = InvalidRevision | DynamicRevision | DuplicateRevision | MissingReference | LabelConflict | NoneString | Cycle

@@ -12,6 +12,7 @@ from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
 from alembic_lint.rules.invalid_revision import InvalidRevision
 from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
 from alembic_lint.rules.model_import import ModelImport
+from alembic_lint.rules.none_label import NoneLabel
 from alembic_lint.rules.revision_cycle import RevisionCycle
 from alembic_lint.rules.syntax_error import UnparsableMigration
 from alembic_lint.rules.unused_noqa import UnusedNoqa
@@ -27,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     BranchLabelConflict(),
     InvalidRevision(),
     DynamicRevision(),
+    NoneLabel(),
     MissingDowngrade(),
     EmptyDowngrade(),
     MissingUpgrade(),

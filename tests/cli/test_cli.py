@@ -229,7 +229,7 @@ def test_unknown_option() -> None:
             "<base> -> 5b7d8c1d4e9a (branchpoint), initial migration\n",
         ),
         (
-            "clean_airflow_none_label",
+            "alm010_airflow_none_label",
             ["airflow"],
             "13eb55f81627 -> 338e90f54d61 (None) (head), More logging into task_instance.\n"
             "1507a7289a2f -> 13eb55f81627 (None), Maintain history for compatibility with earlier migrations.\n"

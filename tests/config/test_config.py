@@ -116,6 +116,7 @@ def test_defaults() -> None:
         "ALM007",
         "ALM008",
         "ALM009",
+        "ALM010",
         "ALM101",
         "ALM102",
         "ALM103",

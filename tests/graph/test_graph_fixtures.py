@@ -70,7 +70,7 @@ ORACLE: dict[str, Loads | Raises] = {
         labels=(("cli.EXPAND_BRANCH", "expand"), ("cli.CONTRACT_BRANCH", "contract")),
     ),
     "clean_galaxy_gxy_tsi": Loads("lib/galaxy/model/migrations/alembic.ini"),
-    "clean_airflow_none_label": Loads("airflow/alembic.ini"),
+    "alm010_airflow_none_label": Loads("airflow/alembic.ini"),
     "alm000_syntax_error": Raises("SyntaxError", "invalid syntax (c7e9a1b3d5f4_add_phone.py, line 14)"),
     "alm000_undecodable": Raises("SyntaxError", "(unicode error) 'utf-8' codec can't decode byte 0xe9"),
     "alm000_bad_cookie": Raises("SyntaxError", "unknown encoding: uft-8"),
