@@ -122,8 +122,8 @@ class FileRuleMemo:
         out: list[Diagnostic] = []
         fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
         for item in parsed:
-            if not isinstance(item, Migration):
-                continue
+            if not isinstance(item, Migration) or item.recovered is not None:
+                continue  # a file with a syntax error: ALM000 is its one finding
             hit = self.results.get(id(item))
             if hit is None or hit[0] is not item:
                 hit = (item, [d for rule in rules for d in rule.check(item, ctx)])

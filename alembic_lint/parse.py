@@ -100,7 +100,29 @@ class Import:
 
 
 @dataclass(frozen=True)
+class Recovery:
+    """What is known of a file with a syntax error. The migration's facts come from the
+    statements before `line`; from `line` on, nothing was read. ALM000 reports the error."""
+
+    span: Span  # the syntax error
+    message: str  # "syntax error: ..."
+    line: int  # the first line not read
+    mentions: frozenset[str] | None  # the words (`\w+`) of the unread part; None: too many to keep
+
+    def could_name(self, identifier: str) -> bool:
+        """False when the unread part cannot hold `identifier` (some word of it is missing)."""
+        if self.mentions is None:
+            return True
+        words = _WORD.findall(identifier)
+        return not words or all(word in self.mentions for word in words)
+
+
+@dataclass(frozen=True)
 class Migration:
+    """The facts of one migration file. `recovered` is set when the file has a syntax error
+    and these facts are what the statements before the error say (the graph uses them;
+    the file rules skip such a file)."""
+
     path: Path
     revision: Binding | None
     down_revision: Binding | None
@@ -112,6 +134,7 @@ class Migration:
     imports: tuple[Import, ...]
     lines: int
     noqa: Suppressions = NO_SUPPRESSIONS  # suppression comments, found without tokenize
+    recovered: Recovery | None = None
 
     def binding(self, name: str) -> Binding | None:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -146,19 +169,21 @@ def unreadable(path: Path, exc: OSError) -> ParseFailure:
 
 
 def parse_migration(path: Path, source: bytes | str) -> Parsed:
-    """Extract a migration's facts from its source. Pure: never raises on bad input."""
+    """Extract a migration's facts from its source. Pure: never raises on bad input.
+
+    A file with a syntax error gives a `Migration` recovered from the statements before the
+    error when they declare `revision` (see `Recovery`), else a `ParseFailure`."""
     if isinstance(source, bytes):
         text = decode_source(source)
         if isinstance(text, DecodeError):
-            return ParseFailure(path, Span.point(text.line, text.col), text.message, "decode")
+            return _undecodable(path, source, text)
     else:
         text = source
     if "\0" in text:
         # Python refuses these without a position (ValueError on 3.10): point at the first one.
         before = split_lines(text[: text.index("\0")])
-        return ParseFailure(
-            path, Span.point(len(before), len(before[-1])), "syntax error: source code string cannot contain null bytes"
-        )
+        span = Span.point(len(before), len(before[-1]))
+        return _broken(path, text, span, "syntax error: source code string cannot contain null bytes", span.line)
     try:
         with warnings.catch_warnings():
             # Invalid escapes like "\ " warn at compile time; a linter must not print them.
@@ -170,12 +195,89 @@ def parse_migration(path: Path, source: bytes | str) -> Parsed:
         # After a multi-line token the parser counts the offset from the token's first line;
         # keep the point on the reported line.
         col = min(max((exc.offset or 1) - 1, 0), len(lines[line - 1]))
-        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
+        return _broken(path, text, Span.point(line, col), f"syntax error: {exc.msg}", line)
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
     migration = _Extractor(path, LineIndex(text)).extract(tree)
     noqa = scan(text)
     return replace(migration, noqa=noqa) if noqa else migration
+
+
+# -- recovering what a broken file still says ---------------------------------------------
+_WORD = re.compile(r"\w+")
+MAX_MENTIONS = 20_000  # more distinct words than this in the unread part: keep none (it could say anything)
+_RECOVERY_ATTEMPTS = 4  # texts parsed, at most, before giving up
+_REPLACED = "\ufffd"
+
+
+def _undecodable(path: Path, data: bytes, error: DecodeError) -> Parsed:
+    """A file whose bytes do not decode: recovered from its text with the bad bytes
+    replaced (U+FFFD) when the encoding is known, else a ParseFailure."""
+    span = Span.point(error.line, error.col)
+    if error.encoding is not None:
+        text = data.decode(error.encoding, errors="replace")
+        if "\0" not in text:
+            recovered = _recover(path, text, span, error.message, None)
+            if recovered is not None:
+                return replace(recovered, noqa=scan(text))
+    return ParseFailure(path, span, error.message, "decode")
+
+
+def _broken(path: Path, text: str, error: Span, message: str, cut: int) -> Parsed:
+    """The result for a file with a syntax error at `error`: recovered from the lines
+    before `cut`, or a ParseFailure."""
+    noqa = scan(text)
+    recovered = _recover(path, text, error, message, cut)
+    if recovered is None:
+        return ParseFailure(path, error, message, noqa=noqa)
+    return replace(recovered, noqa=noqa)
+
+
+def _recover(path: Path, text: str, error: Span, message: str, cut: int | None) -> Migration | None:
+    """The facts of the statements before line `cut` (None: the whole text, if it parses):
+    the longest prefix of whole top-level statements that parses, tried from the statement
+    `cut` is in, moving up to where each failed attempt breaks. None when no prefix
+    declares `revision`, or a revision variable holds a replaced byte."""
+    index = LineIndex(text)
+    lines = index.lines
+    for _ in range(_RECOVERY_ATTEMPTS):
+        if cut is not None:
+            cut = _statement_start(lines, cut)
+            if cut <= 1:
+                return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text if cut is None else "\n".join(lines[: cut - 1]), filename=str(path))
+        except SyntaxError as exc:
+            line = max(exc.lineno or 1, 1)
+            cut = line if cut is None else min(line, cut - 1)
+            continue
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        migration = _Extractor(path, index).extract(tree)
+        bindings = [migration.binding(name) for name in REVISION_VARIABLES]
+        if migration.revision is None or any(
+            _REPLACED in value.text for binding in bindings if binding for value in binding.items
+        ):
+            return None
+        first_unread = len(lines) + 1 if cut is None else cut
+        words = frozenset(_WORD.findall("\n".join(lines[first_unread - 1 :])))
+        mentions = words if len(words) <= MAX_MENTIONS else None
+        return replace(migration, recovered=Recovery(error, message, first_unread, mentions))
+    return None
+
+
+def _statement_start(lines: list[str], line: int) -> int:
+    """The last line at or before `line` that can start a top-level statement: code at
+    column 0 (a line inside a string may look like one; the parse then fails and the
+    search moves up)."""
+    while line > 1:
+        text = lines[line - 1] if line <= len(lines) else ""
+        if text[:1] and not text[:1].isspace() and text[0] not in "#)]}":
+            return line
+        line -= 1
+    return line
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).

@@ -3,13 +3,14 @@
 - `build`: `RevisionGraph` (nodes, heads, bases, labels) and its construction;
 - `problems`: what can be wrong, as data (the rules write the messages);
 - `order`: the order `alembic history` prints revisions in;
-- `algorithms`: walks, strongly connected components, the acyclic check.
+- `algorithms`: walks, strongly connected components, the acyclic check;
+- `unknowns`: what the graph could not read, and which findings it could change.
 """
 
 from __future__ import annotations
 
 from alembic_lint.graph.algorithms import walk
-from alembic_lint.graph.build import ILLEGAL_CHARACTERS, Node, RevisionGraph
+from alembic_lint.graph.build import ILLEGAL_CHARACTERS, Node, RevisionGraph, graph_key
 from alembic_lint.graph.problems import (
     Cycle,
     DownRevisionNotAString,
@@ -27,6 +28,7 @@ from alembic_lint.graph.problems import (
     RevisionNotAString,
     SelfReference,
 )
+from alembic_lint.graph.unknowns import Unknown
 
 __all__ = [
     "ILLEGAL_CHARACTERS",
@@ -47,5 +49,7 @@ __all__ = [
     "RevisionGraph",
     "RevisionNotAString",
     "SelfReference",
+    "Unknown",
+    "graph_key",
     "walk",
 ]

@@ -32,7 +32,8 @@ from alembic_lint.graph.problems import (
     RevisionNotAString,
     SelfReference,
 )
-from alembic_lint.parse import Binding, Migration, Parsed, ParseFailure, Value
+from alembic_lint.graph.unknowns import Unknown
+from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
@@ -100,6 +101,29 @@ def _revision_id(migration: Migration, problems: list[Problem]) -> str | None:
     return revision
 
 
+def graph_key(parsed: Parsed) -> object:
+    """What the graph reads from one file: files with equal keys give the same graph, up to
+    which objects it points at (the language server keeps its graph while an edit leaves
+    every key alone, and points it at the new parse results)."""
+    if isinstance(parsed, ParseFailure):
+        return parsed
+    key = (parsed.path, parsed.revision, parsed.down_revision, parsed.branch_labels, parsed.depends_on)
+    recovery = parsed.recovered
+    if recovery is None:
+        return key
+    if all(parsed.binding(name) is not None for name in REVISION_VARIABLES[1:]):
+        return (*key, True)  # everything known: where the error is does not matter to the graph
+    return (*key, recovery.span.line, recovery.mentions)
+
+
+def _literal_id(migration: Migration) -> str | None:
+    """The file's revision id when it is a plain string literal."""
+    binding = migration.revision
+    if binding is None or binding.shape != "str" or not binding.is_static:
+        return None
+    return binding.items[0].text
+
+
 def _is_none_string(binding: Binding) -> bool:
     """`branch_labels = "None"`: the string, where None was meant."""
     return binding.shape == "str" and not binding.conditional and binding.items[0].text == "None"
@@ -111,7 +135,9 @@ class RevisionGraph:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
         self.problems: list[Problem] = []
-        self.opaque: list[Parsed] = []  # files whose place in the graph is unknown
+        self.opaque: list[Parsed] = []  # files that are not in the graph (no readable, valid id)
+        self.recovered: list[Migration] = []  # files with a syntax error whose id was recovered
+        self.unknowns: list[Unknown] = []  # what the graph could not read (graph/unknowns.py)
         self.labels: dict[str, frozenset[str]] = {}  # propagated labels per revision
         self.label_owner: dict[str, str] = {}  # declared label -> revision id
         self.heads: tuple[str, ...] = ()
@@ -122,11 +148,6 @@ class RevisionGraph:
         self._suggesters: dict[bool, Suggester] = {}  # built for the first missing reference
 
     # -- queries ------------------------------------------------------------
-    @property
-    def complete(self) -> bool:
-        """True when every file's id and parents are known, so heads and references can be trusted."""
-        return not self.opaque and not any(node.unknown_parents for node in self.nodes.values())
-
     @property
     def branch_points(self) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes.values() if n.is_branch_point)
@@ -174,6 +195,7 @@ class RevisionGraph:
         graph._link()
         graph._find_heads_and_bases()
         graph._find_cycles()
+        graph._find_unknowns()
         graph._taint()
         graph._propagate_labels()
         return graph
@@ -184,6 +206,8 @@ class RevisionGraph:
             if isinstance(migration, ParseFailure):
                 self.opaque.append(migration)
                 continue
+            if migration.recovered is not None:
+                self.recovered.append(migration)
             revision = _revision_id(migration, self.problems)
             if revision is None:
                 self.opaque.append(migration)
@@ -202,7 +226,9 @@ class RevisionGraph:
         unknown_parents = False
         down: tuple[str, ...] = ()
         binding = migration.down_revision
-        if binding is None:
+        if binding is None and migration.recovered is not None:
+            unknown_parents = True  # after the syntax error: unknown, not missing
+        elif binding is None:
             unknown_parents = True
             span = migration.revision.span if migration.revision else Span.point(1)
             self.problems.append(NoDownRevisionVariable(migration, span))
@@ -266,7 +292,7 @@ class RevisionGraph:
             for v in node.migration.branch_labels.items
         )
 
-    def _suggest(self, wrong: str, labels: bool = False) -> str | None:
+    def _suggest(self, wrong: str, labels: bool = False, exclude: str | None = None) -> str | None:
         """A close revision id (or, where labels are accepted, branch label) for a wrong reference:
         the only candidate `wrong` is a prefix of (or that is a prefix of `wrong`), else difflib's
         closest match at 0.75 (suggest.py answers the same, without a pass over every candidate)."""
@@ -274,7 +300,7 @@ class RevisionGraph:
         if suggester is None:
             candidates = [*self.nodes, *self.label_owner] if labels else list(self.nodes)
             suggester = self._suggesters[labels] = Suggester(candidates)
-        return suggester.suggest(wrong)
+        return suggester.suggest(wrong, exclude)
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
@@ -294,7 +320,9 @@ class RevisionGraph:
                     pass  # ALM010 says it: meant to be None, not a missing name
                 elif target is None:
                     self.problems.append(
-                        MissingReference(node.migration, value, "depends_on", self._suggest(value.text, labels=True))
+                        MissingReference(
+                            node.migration, value, "depends_on", self._suggest(value.text, labels=True, exclude=node.id)
+                        )
                     )
                 elif target not in resolved:
                     resolved.append(target)
@@ -319,7 +347,7 @@ class RevisionGraph:
                         node.migration,
                         value,
                         "down_revision",
-                        None if is_label else self._suggest(parent),
+                        None if is_label else self._suggest(parent, exclude=node.id),
                         is_label,
                     )
                 )
@@ -355,9 +383,29 @@ class RevisionGraph:
     def _in_file_order(self, members: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=lambda nid: self.nodes[nid].order))
 
+    def _find_unknowns(self) -> None:
+        """One `Unknown` per computed revision variable, and per recovered file whose
+        down_revision, branch_labels or depends_on may be bound after its syntax error."""
+        for problem in self.problems_of(DynamicRevision):
+            migration, name = problem.migration, problem.binding.name
+            revision = None if name == "revision" else _literal_id(migration)
+            self.unknowns.append(Unknown(migration.path, problem.binding.span.line, "dynamic", revision, (name,)))
+        for migration in self.recovered:
+            recovery, revision = migration.recovered, _literal_id(migration)
+            missing = tuple(
+                name
+                for name in REVISION_VARIABLES[1:]
+                if migration.binding(name) is None and (recovery is None or recovery.could_name(name))
+            )  # a variable the unread part does not even mention cannot be bound there
+            if recovery is not None and revision is not None and missing:
+                self.unknowns.append(Unknown(migration.path, recovery.span.line, "syntax", revision, missing, recovery))
+
     def _taint(self) -> None:
-        """Revisions on or above a dangling reference, a cycle or an unknown parent."""
-        roots = [n.id for n in self.nodes.values() if n.dangling or n.unknown_parents]
+        """Revisions on or above a dangling reference, a cycle or an unknown parent (a
+        recovered file's unknown down_revision is a gap, not a problem: graph/unknowns.py)."""
+        roots = [
+            n.id for n in self.nodes.values() if n.dangling or (n.unknown_parents and n.migration.recovered is None)
+        ]
         for cycle in self.problems_of(Cycle):
             roots.extend(cycle.members)
         self.tainted = frozenset(walk(roots, lambda nid: self.nodes[nid].children + self.nodes[nid].dependents))

@@ -4,7 +4,9 @@ from collections.abc import Iterator, Sequence
 
 from alembic_lint.diagnostics import Diagnostic, Related, Span
 from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph.unknowns import head_doubts, label_doubts, merged, unknowable
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.held_back import held_back
 
 
 def _competitors(graph: RevisionGraph, ends: Sequence[str]) -> dict[str, list[str]]:
@@ -56,17 +58,18 @@ class MultipleHeads(GraphRule):
     name = "multiple-heads"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete:
-            return
         for head, others in _competitors(graph, graph.heads).items():
             if not others:
+                continue
+            doubts = head_doubts(graph, head, others)
+            if unknowable(doubts):
                 continue
             node = graph.nodes[head]
             yield self.diagnostic(
                 node.migration.path,
                 node.revision_span,
                 f"revision {head!r} is a head alongside {_quoted(others)}: `alembic upgrade head` will fail; "
-                f"set down_revision to the latest head or run `alembic merge heads`",
+                f"set down_revision to the latest head or run `alembic merge heads`{held_back(doubts)}",
                 related=tuple(
                     Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other head {o!r}")
                     for o in others
@@ -107,7 +110,8 @@ class MultipleBases(GraphRule):
     name = "multiple-bases"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete:
+        doubts = merged(label_doubts(graph))  # only labels could tell these bases apart
+        if unknowable(doubts):
             return
         for base, others in _competitors(graph, graph.bases).items():
             if not others:
@@ -119,7 +123,7 @@ class MultipleBases(GraphRule):
                 node.migration.path,
                 span,
                 f"revision {base!r} is a base alongside {_quoted(others)}; set its down_revision to the "
-                f"revision it follows, or give each root its own branch label",
+                f"revision it follows, or give each root its own branch label{held_back(doubts)}",
                 related=tuple(
                     Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other base {o!r}")
                     for o in others

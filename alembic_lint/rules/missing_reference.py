@@ -4,8 +4,10 @@ from collections.abc import Iterator
 
 from alembic_lint.diagnostics import Diagnostic, Edit, Fix, Span
 from alembic_lint.graph import MissingReference, RevisionGraph
+from alembic_lint.graph.unknowns import merged, namers, unknowable
 from alembic_lint.parse import Value
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.held_back import held_back
 
 
 def _replace_fix(value: Value, replacement: str) -> Fix | None:
@@ -51,9 +53,9 @@ class MissingDownRevision(GraphRule):
     name = "missing-down-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        complete = graph.complete  # a pass over every node: once, not per problem
         for problem in _missing(graph, "down_revision"):
             fix = None
+            doubts = [] if problem.is_label else merged(namers(graph, problem.value.text))
             if problem.is_label:
                 heads = [h for h in graph.heads if problem.value.text in graph.labels.get(h, ())]
                 hint = f"; its head is {heads[0]!r}" if len(heads) == 1 else ""
@@ -63,8 +65,8 @@ class MissingDownRevision(GraphRule):
                 )
                 if len(heads) == 1:
                     fix = _replace_fix(problem.value, heads[0])
-            elif not complete:
-                continue  # it may name a revision we could not read
+            elif unknowable(doubts):
+                continue  # it may name a revision whose id is computed
             elif problem.suggestion:
                 message = (
                     f"down_revision {problem.value.text!r} names no revision in this folder; "
@@ -76,7 +78,7 @@ class MissingDownRevision(GraphRule):
                     f"down_revision {problem.value.text!r} names no revision in this folder; "
                     f"point it at an existing revision (None for a base)"
                 )
-            yield self.diagnostic(problem.migration.path, problem.value.span, message, fix=fix)
+            yield self.diagnostic(problem.migration.path, problem.value.span, message + held_back(doubts), fix=fix)
 
 
 class MissingDependency(GraphRule):
@@ -104,9 +106,12 @@ class MissingDependency(GraphRule):
     name = "missing-dependency"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete or graph.has_dynamic_labels:
-            return  # the entry may name something we could not read
+        if graph.has_dynamic_labels:
+            return  # the entry may name a label whose value is computed
         for problem in _missing(graph, "depends_on"):
+            doubts = merged(namers(graph, problem.value.text, labels=True))
+            if unknowable(doubts):
+                continue  # it may name a revision whose id is computed
             hint = (
                 f"; did you mean {problem.suggestion!r}?"
                 if problem.suggestion
@@ -115,6 +120,6 @@ class MissingDependency(GraphRule):
             yield self.diagnostic(
                 problem.migration.path,
                 problem.value.span,
-                f"depends_on {problem.value.text!r} names no revision or branch label{hint}",
+                f"depends_on {problem.value.text!r} names no revision or branch label{hint}{held_back(doubts)}",
                 fix=_replace_fix(problem.value, problem.suggestion) if problem.suggestion else None,
             )

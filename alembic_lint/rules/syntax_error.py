@@ -40,3 +40,6 @@ class UnparsableMigration(GraphRule):
         for failure in graph.opaque:
             if isinstance(failure, ParseFailure):
                 yield self.diagnostic(failure.path, failure.span, failure.message)
+        for migration in graph.recovered:
+            if migration.recovered is not None:
+                yield self.diagnostic(migration.path, migration.recovered.span, migration.recovered.message)

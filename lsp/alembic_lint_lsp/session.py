@@ -16,10 +16,10 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
-from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph import RevisionGraph, graph_key
 from alembic_lint.lint import FileRuleMemo, check, parse_files
 from alembic_lint.parallel import gc_paused
-from alembic_lint.parse import Parsed, ParseFailure, parse_migration
+from alembic_lint.parse import Parsed, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
 
@@ -43,10 +43,7 @@ class Entry:
     @property
     def graph_key(self) -> object:
         """What the revision graph reads from this file: equal keys give the same graph."""
-        parsed = self.parsed
-        if isinstance(parsed, ParseFailure):
-            return parsed
-        return (parsed.path, parsed.revision, parsed.down_revision, parsed.branch_labels, parsed.depends_on)
+        return graph_key(self.parsed)
 
 
 def _swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
@@ -55,6 +52,7 @@ def _swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
         if node.migration is old:
             node.migration = new  # type: ignore[assignment]
     graph.opaque = [new if item is old else item for item in graph.opaque]
+    graph.recovered = [new if item is old else item for item in graph.recovered]  # type: ignore[misc]
     problems = []
     for problem in graph.problems:
         changes = {}

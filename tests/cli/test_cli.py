@@ -291,9 +291,17 @@ def test_graph_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_graph_names_the_files_it_could_not_place(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "alm000_syntax_error")
+    # Its revision is read from the lines before the syntax error; its down_revision is after it.
     assert run("graph") == (
-        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n",
-        "alembic-lint: versions/c7e9a1b3d5f4_add_phone.py: not in the graph: syntax error: invalid syntax\n",
+        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n"
+        "<unknown> -> c7e9a1b3d5f4 (head), add phone\n",
+        "",
+        0,
+    )
+    monkeypatch.chdir(FIXTURES / "alm000_bad_cookie")  # nothing recoverable: not in the graph
+    assert run("graph") == (
+        "<base> -> 0c1d2e3f4a5b (head), create produit\n",
+        "alembic-lint: versions/1d2e3f4a5b6c_ajout_du_prix_unitaire.py: not in the graph: unknown encoding: uft-8\n",
         0,
     )
 
@@ -332,20 +340,26 @@ F6 = "revision id 'f-6' contains '-', which alembic does not allow (@ - + :); re
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_dangling_symlink() -> None:
-    # The unread file could be the missing revision or a merge of the heads: heads and dangling
-    # references are not reported; findings that do not depend on it still are.
+    # A file with no readable revision is not a migration for the graph: it hides nothing, and
+    # the rest of the folder is reported (issue 10).
     Path("versions/e5.py").symlink_to("gone.py")
     Path("versions/f6.py").write_text("revision = 'f-6'\ndown_revision = 'c3'\n" + BODY)
+    b2 = B2.replace("alongside 'c3'", "alongside 'f-6'")
+    f6_head = f"versions/f6.py:1:12: ALM001 revision 'f-6' is a head alongside 'b2': {HEADS}\n"
     assert run() == (
-        f"versions/f6.py:1:12: ALM008 {F6}\n",
+        b2 + D4 + f6_head + f"versions/f6.py:1:12: ALM008 {F6}\n",
         "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
         2,
     )
-    assert run("--format", "json", "--exit-zero") == (
-        json.dumps([_finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)], indent=2) + "\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
-    )
+    out, err, _ = run("--format", "json", "--exit-zero")
+    assert [(item["path"], item["code"]) for item in json.loads(out)] == [
+        ("versions/b2.py", "ALM001"),
+        ("versions/d4.py", "ALM002"),
+        ("versions/f6.py", "ALM001"),
+        ("versions/f6.py", "ALM008"),
+    ]
+    assert json.loads(out)[-1] == _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)
+    assert err == "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n"
     # Given as an argument, a dangling link is a path that does not exist.
     assert run("versions/e5.py") == ("", "alembic-lint: error: versions/e5.py: no such file or directory\n", 2)
 
@@ -354,7 +368,7 @@ def test_an_unreadable_file_dangling_symlink() -> None:
 def test_an_unreadable_file_symlink_loop() -> None:
     Path("versions/e5.py").symlink_to("e5.py")
     assert run("versions") == (
-        "",
+        B2 + C3 + D4,
         "alembic-lint: error: versions/e5.py: cannot read file: Too many levels of symbolic links\n",
         2,
     )

@@ -37,12 +37,17 @@ def test_fixture_output(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_each_graph_fixture_reports_only_its_code() -> None:
+    """One root cause, one finding; other findings only where a broken file leaves them in
+    doubt, saying so ("held back: ...")."""
     for case in CASES:
         transcript = expected("graph", case)
         if case.startswith("clean_"):
             assert (transcript.codes, transcript.exit_code) == (set(), 0), case
-        else:
-            assert transcript.codes == {case[:6].upper()}, case  # one root cause, one finding
+            continue
+        code = case[:6].upper()
+        assert code in transcript.codes, case
+        others = [line for line in transcript.stdout.splitlines() if f": {code} " not in line]
+        assert all("(held back: " in line for line in others), case
 
 
 # -- alembic as the oracle ----------------------------------------------------------
