@@ -18,9 +18,10 @@ class DynamicRevision(GraphRule):
 
     ## Why is this bad?
     The value is only known by importing the file, which alembic-lint never
-    does. The graph cannot be verified statically: heads and dangling references
-    in this folder are not reported while such a file exists. It also makes the
-    history hard to read for people.
+    does. The graph cannot be verified statically: while such a file exists,
+    the findings it could change are not reported (heads; with a computed
+    `revision`, also ids that name nothing). It also makes the history hard to
+    read for people.
 
     ## Example
     ```python
@@ -45,9 +46,10 @@ class DynamicRevision(GraphRule):
                 what = f"`{name}` is assigned inside a block"
             else:
                 what = f"`{name}` is not a literal ({problem.value.text})"
+            unchecked = "heads and missing revisions are" if name == "revision" else "heads are"
             yield self.diagnostic(
                 problem.migration.path,
                 problem.value.span if not problem.binding.conditional else problem.binding.span,
-                f"{what}; the graph cannot be verified statically, so heads and missing revisions "
-                "are not checked in this folder: write the id as a string literal",
+                f"{what}; the graph cannot be verified statically, so {unchecked} "
+                "not checked in this folder: write the id as a string literal",
             )

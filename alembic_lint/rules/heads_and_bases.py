@@ -29,6 +29,11 @@ class MultipleHeads(GraphRule):
     inherited, a branch label the other lacks, such as `expand`/`contract`) are
     intentional and not reported.
 
+    Beside a file with a syntax error, the finding is held back (reported, with
+    the reason) when the unread part of that file could revise one of the heads
+    (it contains the head's id) or declare a branch label. Beside a file whose
+    `revision`/`down_revision` is computed (ALM009), heads are not reported.
+
     ## Why is this bad?
     Two branches each added a migration on the same parent and both were merged.
     `alembic upgrade head` then fails in the deploy with "Multiple head revisions
@@ -82,7 +87,10 @@ class MultipleBases(GraphRule):
 
     ## What it does
     Reports every base revision (`down_revision = None`) when another base exists
-    that is not on a different named branch.
+    that is not on a different named branch. Beside a file with a syntax error
+    whose unread part could still declare a branch label, the finding is held
+    back (reported, with the reason); when a computed value could, it is not
+    reported.
 
     ## Why is this bad?
     A second base usually means a migration was created with no parent (copied

@@ -29,7 +29,10 @@ class MissingDownRevision(GraphRule):
     ## What it does
     Reports each `down_revision` entry that is not the id of a revision in the
     same script directory, and suggests a close id when there is one. A branch
-    label is not accepted here: alembic needs a full revision id.
+    label is not accepted here: alembic needs a full revision id. A file with a
+    syntax error cannot be the missing revision once its `revision` is read;
+    while some file's `revision` is computed (ALM009), ids that name nothing are
+    not reported (that file may be the one).
 
     ## Why is this bad?
     alembic fails on every command with a `KeyError` once it reaches the
@@ -86,7 +89,10 @@ class MissingDependency(GraphRule):
 
     ## What it does
     Reports each `depends_on` entry that is neither the full id of a revision in
-    the same script directory nor a branch label declared there.
+    the same script directory nor a branch label declared there. When a file
+    with a syntax error could still declare it as a branch label (its unread
+    part contains the name), the finding is held back (reported, with the
+    reason); while a label or a `revision` is computed, it is not reported.
 
     ## Why is this bad?
     alembic fails on every command with a bare `KeyError` naming the entry.

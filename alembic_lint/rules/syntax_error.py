@@ -15,6 +15,13 @@ class UnparsableMigration(GraphRule):
     Reports files in a versions folder that cannot be read, whose bytes do not
     decode with their declared encoding, or that are not valid Python.
 
+    What the file still says stays in the graph: the revision variables of the
+    statements before the error (bytes that do not decode are read as U+FFFD).
+    The other graph rules hold back, with the reason in their message, only the
+    findings the unread part could change. A file with no readable `revision`
+    is not a migration for the graph and changes nothing there. The file rules
+    (ALM1xx, ALM201) skip a broken file: this is its one finding.
+
     ## Why is this bad?
     alembic imports every file in the versions folder for every command, even
     `alembic heads`. One broken file makes every command fail, and its revision
