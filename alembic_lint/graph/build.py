@@ -58,6 +58,11 @@ class Node:
     dangling: bool = False
 
     @property
+    def unread_parents(self) -> bool:
+        """Its down_revision comes after a syntax error: a gap (graph/unknowns.py), not a problem."""
+        return self.migration.recovered is not None and self.migration.down_revision is None
+
+    @property
     def is_merge_point(self) -> bool:
         return len(self.down) > 1
 
@@ -403,9 +408,7 @@ class RevisionGraph:
     def _taint(self) -> None:
         """Revisions on or above a dangling reference, a cycle or an unknown parent (a
         recovered file's unknown down_revision is a gap, not a problem: graph/unknowns.py)."""
-        roots = [
-            n.id for n in self.nodes.values() if n.dangling or (n.unknown_parents and n.migration.recovered is None)
-        ]
+        roots = [n.id for n in self.nodes.values() if n.dangling or (n.unknown_parents and not n.unread_parents)]
         for cycle in self.problems_of(Cycle):
             roots.extend(cycle.members)
         self.tainted = frozenset(walk(roots, lambda nid: self.nodes[nid].children + self.nodes[nid].dependents))

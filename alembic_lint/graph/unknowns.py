@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from alembic_lint.graph.algorithms import walk
 from alembic_lint.parse import REVISION_VARIABLES, Recovery
 
 if TYPE_CHECKING:
@@ -99,13 +100,24 @@ def label_doubts(graph: RevisionGraph) -> list[Unknown]:
 
 
 def head_doubts(graph: RevisionGraph, head: str, others: Sequence[str]) -> list[Unknown]:
-    """What could undo "`head` is a head alongside `others`": a gap revising `head`, gaps
-    revising every one of the others, or gaps in the labels."""
-    doubts = revisers(graph, head)
-    of_others = [revisers(graph, other) for other in others]
+    """What could undo "`head` is a head alongside `others`": what could undo `head`'s place
+    as a head, or that of every one of the others, or gaps in the labels."""
+    doubts = _head_gaps(graph, head)
+    of_others = [_head_gaps(graph, other) for other in others]
     if all(of_others):
         doubts += [u for found in of_others for u in found]
     return merged(doubts + label_doubts(graph))
+
+
+def _head_gaps(graph: RevisionGraph, nid: str) -> list[Unknown]:
+    """The gaps that could undo `nid`'s place as a reported head: one revising it, or one with
+    an unknown down_revision at or below it (that could name nothing, or close a cycle: then
+    the one finding is about that, not about the heads above it)."""
+    found = revisers(graph, nid)
+    below = {u.revision: u for u in graph.unknowns if u.revision is not None and "down_revision" in u.variables}
+    if below:
+        found += [_about(below[a], "down_revision") for a in walk([nid], graph.parents) if a in below]
+    return found
 
 
 def merged(doubts: Iterable[Unknown]) -> list[Unknown]:

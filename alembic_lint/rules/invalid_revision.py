@@ -14,7 +14,9 @@ from alembic_lint.graph import (
     SelfReference,
 )
 from alembic_lint.graph import InvalidRevision as InvalidProblem
+from alembic_lint.graph.unknowns import merged, namers, unknowable
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.held_back import held_back
 
 
 def message(problem: InvalidProblem) -> str:
@@ -83,4 +85,10 @@ class InvalidRevision(GraphRule):
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
         for problem in graph.problems_of(InvalidProblem):
-            yield self.diagnostic(problem.migration.path, problem.span, message(problem))
+            doubts = []
+            if isinstance(problem, SelfReference) and problem.via == "label":
+                # Whose label it is: another file with a syntax error may declare it too.
+                doubts = merged(namers(graph, problem.entry, labels=True))
+                if unknowable(doubts):
+                    continue
+            yield self.diagnostic(problem.migration.path, problem.span, message(problem) + held_back(doubts))

@@ -51,13 +51,20 @@ def test_an_unknown_down_revision_that_could_name_a_head_holds_the_finding_back(
     ]
 
 
-def test_an_unknown_down_revision_that_names_no_head_holds_nothing_back() -> None:
-    broken = "revision = 'c3'\ndown_revision = ('a1'\n"  # being typed: `a1` is no head
+def test_a_head_whose_own_down_revision_is_unknown_is_held_back() -> None:
+    # Being typed: `a1` is no head, but c3's down_revision may yet name nothing, and then the
+    # one finding would be that, not two heads.
+    broken = "revision = 'c3'\ndown_revision = ('a1'\n"
+    note = " (held back: c3.py has a syntax error at line 2, its down_revision is unknown)"
     assert lint({**LINEAR, "c3.py": broken}) == [
-        f"b2.py:1:12: ALM001 {head('b2', 'c3')}",
-        f"c3.py:1:12: ALM001 {head('c3', 'b2')}",
+        f"b2.py:1:12: ALM001 {head('b2', 'c3', note=note)}",
+        f"c3.py:1:12: ALM001 {head('c3', 'b2', note=note)}",
         "c3.py:2:17: ALM000 syntax error: '(' was never closed",
     ]
+    # Below another head, the same: b2 is above c3, whose parent may be missing.
+    files = {"a1.py": mig("a1", None) + BODY, "c3.py": broken, "b2.py": mig("b2", "c3") + BODY}
+    files["d4.py"] = mig("d4", "a1") + BODY
+    assert lint(files)[0] == f"b2.py:1:12: ALM001 {head('b2', 'd4', note=note)}"
 
 
 def test_a_dangling_down_revision_is_reported_beside_a_broken_file() -> None:

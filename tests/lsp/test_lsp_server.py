@@ -106,11 +106,13 @@ async def test_a_file_that_does_not_parse_gets_alm000_and_keeps_what_it_still_sa
 
     broken = c3.read_text().replace("down_revision = 'a1'", "down_revision = ('a1'")
     change_file(client, c3, broken, 2)
-    # Its revision is still read (the lines before the error): still two heads, but whether a
-    # label tells them apart is unknown until the file parses again.
+    # Its revision is still read (the lines before the error): still two heads, but where c3
+    # goes and whether a label tells them apart are unknown until the file parses again.
     expected = two_heads(b2, c3)
     for found in expected.values():
-        found[0]["message"] += " (held back: c3.py has a syntax error at line 12, its branch_labels is unknown)"
+        found[0]["message"] += (
+            " (held back: c3.py has a syntax error at line 12, its down_revision and branch_labels are unknown)"
+        )
     expected[c3].append(diagnostic(11, 16, 16, "ALM000", "syntax error: '(' was never closed"))
     await diagnostics(client, expected)
 
