@@ -122,6 +122,7 @@ def _head_gaps(graph: RevisionGraph, nid: str) -> list[Unknown]:
 
 def merged(doubts: Iterable[Unknown]) -> list[Unknown]:
     """One gap per file, naming every variable some doubt is about, in alembic's order."""
+    doubts = list(doubts)
     by_file: dict[tuple[Path, int, str, str | None], set[str]] = {}
     for doubt in doubts:
         by_file.setdefault((doubt.path, doubt.line, doubt.cause, doubt.revision), set()).update(doubt.variables)

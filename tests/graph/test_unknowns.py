@@ -158,3 +158,39 @@ def test_invalid_files_alembic_refuses_hide_no_head() -> None:
         "ALM008 x.py",
         "ALM008 y.py",
     ]
+
+
+# Found by tests/robustness/test_graph_fuzz.py: findings that hang on whose a branch label is.
+CONFLICTED = "revision = 'a1'\n<<<<<<< HEAD\ndown_revision = None\nbranch_labels = ('expand',)\n=======\n>>>>>>> x\n"
+LABEL_NOTE = " (held back: a1.py has a syntax error at line 2, its branch_labels is unknown)"
+
+
+def test_a_self_dependency_through_a_label_a_broken_file_may_own_is_held_back() -> None:
+    files = {"a1.py": CONFLICTED, "b2.py": mig("b2", None, labels="expand", depends="expand") + BODY}
+    assert lint(files)[-1] == (
+        "b2.py:4:14: ALM008 depends_on 'expand' is this revision's own branch label, so it depends on itself; "
+        f"remove it from depends_on{LABEL_NOTE}"
+    )
+
+
+def test_a_dependency_cycle_through_a_label_a_broken_file_may_own_is_held_back() -> None:
+    files = {"a1.py": CONFLICTED, "b2.py": mig("b2", None, depends="expand") + BODY}
+    files["c3.py"] = mig("c3", "b2", labels="expand") + BODY
+    fix = "point one depends_on in it at a revision outside the cycle"
+    assert lint(files) == [
+        "a1.py:2:1: ALM000 syntax error: invalid syntax",
+        f"b2.py:4:14: ALM004 revision 'b2' is in a dependency cycle (b2 -> c3 -> b2, following depends_on); {fix}"
+        + LABEL_NOTE,
+        f"c3.py:2:17: ALM004 revision 'c3' is in a dependency cycle (c3 -> b2 -> c3, following depends_on); {fix}"
+        + LABEL_NOTE,
+    ]
+
+
+def test_a_self_loop_in_a_broken_file_still_hides_the_heads_above_it() -> None:
+    """One root cause, one finding, whether or not the file also has a syntax error further on."""
+    files = {"a1.py": mig("a1", None) + BODY, "b2.py": mig("b2", "b2") + "\ndef upgrade(:\n"}
+    files |= {"c3.py": mig("c3", "b2") + BODY, "d4.py": mig("d4", "a1") + BODY}
+    assert lint(files) == [
+        "b2.py:2:17: ALM008 revision 'b2' names itself as its down_revision; point it at the revision it follows",
+        "b2.py:6:13: ALM000 syntax error: invalid syntax",
+    ]
