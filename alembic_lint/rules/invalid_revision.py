@@ -59,7 +59,9 @@ class InvalidRevision(GraphRule):
     Reports a file with no `revision` variable (and a name that is not a legacy
     hexadecimal id), no `down_revision` variable, an id that contains one of
     the characters alembic forbids (`@ - + :`), a value of the wrong type, or a
-    revision that names itself in `down_revision` or `depends_on`.
+    revision that names itself in `down_revision` or `depends_on` (also through
+    its own branch label: held back, with the reason, while a file with a
+    syntax error could still declare that label first).
 
     ## Why is this bad?
     alembic cannot load the file and every command fails. A helper module left

@@ -57,7 +57,10 @@ class RevisionCycle(GraphRule):
 
     ## What it does
     Reports each revision that sits in a cycle, and names the cycle. Revisions
-    merely stacked on top of a cycle are not reported.
+    merely stacked on top of a cycle are not reported. A dependency cycle closed
+    through a branch label is held back (reported, with the reason) while a file
+    with a syntax error could still declare that label first. alembic's own
+    check can miss a dependency cycle when other heads exist; this rule does not.
 
     ## Why is this bad?
     alembic refuses to run any command: "Cycle is detected in revisions". A
