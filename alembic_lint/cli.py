@@ -335,6 +335,9 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = None if args.no_cache else _graph_settings(args)
     config = settings.config_path if settings is not None else None
     parsed = parse_folder(folder, _cache_options(args, settings), config)
+    from alembic_lint.fix.git_revisions import resolve
+
+    parsed = list(resolve(parsed)[0])  # `get_down_revision()` (alembic-git-revisions) made literal
     try:
         if args.format in ("mermaid", "dot"):
             graph, text = _picture(args, parsed, folder.root)
