@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from alembic_lint.fix.recipes import HEADS_STRATEGIES
 
 if TYPE_CHECKING:
-    from alembic_lint.diagnostics import Diagnostic
+    from alembic_lint.diagnostics import Diagnostic, Fix
     from alembic_lint.discover import VersionFolder
     from alembic_lint.fix.engine import FixRun
     from alembic_lint.settings import Settings
@@ -138,7 +138,7 @@ def _fix(
     for applied in outcome.applied:
         if applied.note:
             first = applied.diagnostics[0]
-            err.write(f"{_shown(first.path, cwd)}: {first.code}: {applied.note}\n")
+            err.write(f"{_shown(_subject(applied.fix, first), cwd)}: {first.code}: {applied.note}\n")
     for problem in outcome.problems:
         err.write(f"alembic-lint: warning: {problem}\n")
     if args.diff:
@@ -196,7 +196,7 @@ def _fixed_summary(outcome: FixRun, cwd: Path) -> str:
 def _list_fixes(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path) -> tuple[str, tuple[int, int]]:
     """`--show-fixes` without `--fix`: every fix the findings have, resolved, with its applicability."""
     from alembic_lint.fix.engine import candidates, lint_folder
-    from alembic_lint.fix.resolve import Unresolved
+    from alembic_lint.fix.resolve import Resolved, Unresolved
     from alembic_lint.fix.workspace import Workspace
 
     workspace = Workspace()
@@ -207,6 +207,9 @@ def _list_fixes(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path) -> 
             ctx, diagnostics = lint_folder(folder, settings, workspace)
             for available in candidates(diagnostics, ctx, unsafe=True, resolve_all=True):
                 first = available.diagnostics[0]
+                if isinstance(available.resolved, Resolved):
+                    subject = _subject(available.resolved.fix, first)
+                    first = next((d for d in available.diagnostics if d.path == subject), first)
                 where = f"{_shown(first.path, cwd)}:{first.span.line}:{first.span.col + 1}: {first.code}"
                 resolved = available.resolved
                 if isinstance(resolved, Unresolved):
@@ -249,6 +252,15 @@ def _add_noqa(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path, err: 
         err.write(f"alembic-lint: error: {problem}\n")
     err.write(f"Added {added} noqa directive{'s' if added != 1 else ''}.\n")
     return 2 if problems else 0
+
+
+def _subject(fix: Fix, diagnostic: Diagnostic) -> Path:
+    """The file a fix is about: the first it edits or creates, else the diagnostic's."""
+    if fix.edits and fix.edits[0].path is not None:
+        return fix.edits[0].path
+    if fix.creates:
+        return fix.creates[0].path
+    return diagnostic.path
 
 
 def _shown(path: Path, cwd: Path) -> str:
