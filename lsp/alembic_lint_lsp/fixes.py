@@ -106,7 +106,7 @@ def _can_create(ls: AlembicLintServer) -> bool:
     workspace = getattr(caps, "workspace", None)
     edit = getattr(workspace, "workspace_edit", None)
     operations = getattr(edit, "resource_operations", None) or ()
-    return types.ResourceOperationKind.Create in operations or "create" in operations
+    return bool(getattr(edit, "document_changes", None)) and types.ResourceOperationKind.Create in operations
 
 
 def _text_edits(ls: AlembicLintServer, fix: Fix) -> dict[Path, list[types.TextEdit]]:
@@ -142,7 +142,7 @@ def action(
             kind=kind,
             diagnostics=diagnostics or None,
             is_preferred=preferred,
-            command=types.Command(fix.title, CREATE_COMMAND, arguments),
+            command=types.Command(title=fix.title, command=CREATE_COMMAND, arguments=arguments),
         )
     operations: list[Any] = []
     for new in fix.creates:
@@ -213,7 +213,7 @@ def register(server: Any) -> None:
     from alembic_lint.atomic import create_bytes_atomic
 
     @server.command(CREATE_COMMAND)
-    def create_file(ls: AlembicLintServer, *arguments: Any) -> None:
+    def create_file(ls: Any, *arguments: Any) -> None:  # pygls reads these annotations at run time
         from pygls.uris import to_fs_path
 
         for target, text in arguments:
