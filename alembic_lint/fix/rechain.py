@@ -105,32 +105,30 @@ def rechain(recipe: JoinHeads, ctx: FixContext) -> Resolved | Unresolved:
     moves: list[tuple[Branch, Branch]] = list(itertools.pairwise(ordered))
     notes = []
     for earlier, later in moves:
+        before = _arrival(lead[earlier.head], order, ctx, subject=False)
         notes.append(
-            f"{_arrival(lead[later.head], order, ctx)} after {_known(lead[earlier.head], order, ctx)}: "
-            f"{later.first} now revises {earlier.head}"
+            f"{_arrival(lead[later.head], order, ctx)} after {before}: {later.first} now revises {earlier.head}"
         )
     safe = all(not order.get(files[later.first].name).on_main for _, later in moves)
     return _fix(moves, graph, ctx, "git order", "; ".join(notes), "safe" if safe else "unsafe")
 
 
-def _arrival(added: Added, order: Order, ctx: FixContext) -> str:
+def _arrival(added: Added, order: Order, ctx: FixContext, *, subject: bool = True) -> str:
+    """Where a file came from: as the subject of the note ("x.py arrived on main in ..."),
+    or as what it is compared with ("x.py (abc1234, 2025-01-04)")."""
     if added.on_main and added.commit:
         brought = arrived_in(ctx.folder.locations[0], added.commit, order.main)
         short, date = brought if brought else (added.short, added.date)
-        return f"{added.name} arrived on {order.main} in {short} ({date})"
+        return (
+            f"{added.name} arrived on {order.main} in {short} ({date})"
+            if subject
+            else f"{added.name} ({short}, {date})"
+        )
     if added.commit:
-        return f"{added.name} is only on this branch (added in {added.short}, {added.date}), not on {order.main}"
-    return f"{added.name} is not committed yet"
-
-
-def _known(added: Added, order: Order, ctx: FixContext) -> str:
-    if added.on_main and added.commit:
-        brought = arrived_in(ctx.folder.locations[0], added.commit, order.main)
-        short, date = brought if brought else (added.short, added.date)
-        return f"{added.name} ({short}, {date})"
-    if added.commit:
+        if subject:
+            return f"{added.name} is only on this branch (added in {added.short}, {added.date}), not on {order.main}"
         return f"{added.name} (added in {added.short} on this branch)"
-    return f"{added.name} (not committed)"
+    return f"{added.name} is not committed yet" if subject else f"{added.name} (not committed)"
 
 
 def _by_create_date(found: list[Branch], graph: RevisionGraph, ctx: FixContext, reason: str) -> Resolved | Unresolved:

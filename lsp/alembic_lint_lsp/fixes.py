@@ -125,46 +125,25 @@ def action(
 ) -> types.CodeAction:
     """The code action applying one resolved fix."""
     edits = _text_edits(ls, fix)
-    preferred = fix.safe or None
+    found = types.CodeAction(title=fix.title, kind=kind, diagnostics=diagnostics or None, is_preferred=fix.safe or None)
     if not fix.creates:
-        changes = {ls.uri(path): items for path, items in edits.items()}
-        return types.CodeAction(
-            title=fix.title,
-            kind=kind,
-            diagnostics=diagnostics or None,
-            is_preferred=preferred,
-            edit=types.WorkspaceEdit(changes=changes),
-        )
-    if not _can_create(ls):  # the server writes the file itself
+        found.edit = types.WorkspaceEdit(changes={ls.uri(path): items for path, items in edits.items()})
+    elif not _can_create(ls):  # the server writes the file itself
         arguments = [[ls.uri(new.path), new.text] for new in fix.creates]
-        return types.CodeAction(
-            title=fix.title,
-            kind=kind,
-            diagnostics=diagnostics or None,
-            is_preferred=preferred,
-            command=types.Command(title=fix.title, command=CREATE_COMMAND, arguments=arguments),
-        )
-    operations: list[Any] = []
-    for new in fix.creates:
-        target = ls.uri(new.path)
-        operations.append(types.CreateFile(uri=target, options=types.CreateFileOptions(overwrite=False)))
+        found.command = types.Command(title=fix.title, command=CREATE_COMMAND, arguments=arguments)
+    else:
+        operations: list[Any] = []
         start = types.Range(types.Position(0, 0), types.Position(0, 0))
-        operations.append(
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=target, version=None),
-                edits=[types.TextEdit(start, new.text)],
-            )
-        )
-    for path, items in edits.items():
-        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=None)
-        operations.append(types.TextDocumentEdit(text_document=identifier, edits=items))
-    return types.CodeAction(
-        title=fix.title,
-        kind=kind,
-        diagnostics=diagnostics or None,
-        is_preferred=preferred,
-        edit=types.WorkspaceEdit(document_changes=operations),
-    )
+        for new in fix.creates:
+            target = ls.uri(new.path)
+            operations.append(types.CreateFile(uri=target, options=types.CreateFileOptions(overwrite=False)))
+            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=target, version=None)
+            operations.append(types.TextDocumentEdit(text_document=identifier, edits=[types.TextEdit(start, new.text)]))
+        for path, items in edits.items():
+            identifier = types.OptionalVersionedTextDocumentIdentifier(uri=ls.uri(path), version=None)
+            operations.append(types.TextDocumentEdit(text_document=identifier, edits=items))
+        found.edit = types.WorkspaceEdit(document_changes=operations)
+    return found
 
 
 def quick_fixes(
