@@ -39,6 +39,22 @@ _ALTERED = {
 _ALTER_KNOWN = {"table_name", "column_name", "new_column_name", "schema", *_ALTERED, *_ALTERED.values()}
 
 
+OTHER = ""  # in the list of what has no inverse: a statement that is not an op.* call
+
+
+def _no_inverse(missing: Sequence[str]) -> str:
+    """`no automatic inverse for op.execute, op.drop_column; upgrade() also runs other code`."""
+    operations = [name for name in dict.fromkeys(missing) if name != OTHER]
+    text = f"no automatic inverse for {', '.join(operations)}" if operations else "no automatic inverse"
+    if OTHER in missing:
+        text += (
+            "; upgrade() also runs code other than op.* operations"
+            if operations
+            else (": upgrade() runs code other than op.* operations")
+        )
+    return text
+
+
 class NoInverse(Exception):
     """An operation (named by the message) that cannot be undone from what upgrade() says."""
 
@@ -218,7 +234,7 @@ def _is_nothing(statement: Any) -> bool:
     )
 
 
-def inverse_statements(body: Sequence[Any], style: _Style, module: Any) -> tuple[list[Any], list[str], int]:
+def inverse_statements(body: Sequence[Any], style: _Style) -> tuple[list[Any], list[str], int]:
     """The statements undoing `body` in reverse order, the operations without an inverse, and
     how many operations were inverted."""
     cst = _cst()
@@ -245,7 +261,7 @@ def inverse_statements(body: Sequence[Any], style: _Style, module: Any) -> tuple
                     except NoInverse as exc:
                         missing.append(str(exc))
                 else:
-                    missing.append(_shown(module, small))
+                    missing.append(OTHER)
             continue
         if isinstance(statement, cst.With) and _is_batch(statement):
             alias = statement.items[0].asname.name
@@ -254,7 +270,7 @@ def inverse_statements(body: Sequence[Any], style: _Style, module: Any) -> tuple
                 if _is_docstring(line) or _is_nothing(line):
                     continue
                 if not isinstance(line, cst.SimpleStatementLine):
-                    missing.append(_shown(module, line))
+                    missing.append(OTHER)
                     continue
                 for small in line.body:
                     if (
@@ -269,14 +285,14 @@ def inverse_statements(body: Sequence[Any], style: _Style, module: Any) -> tuple
                         except NoInverse as exc:
                             missing.append(str(exc))
                     else:
-                        missing.append(_shown(module, small))
+                        missing.append(OTHER)
             if inner:
                 block = statement.with_changes(
                     body=statement.body.with_changes(body=list(reversed(inner)), footer=[]), leading_lines=[]
                 )
                 out.append(block)
             continue
-        missing.append(_shown(module, statement))
+        missing.append(OTHER)
     return list(reversed(out)), missing, count
 
 
@@ -289,11 +305,6 @@ def _is_batch(statement: Any) -> bool:
         and isinstance(items[0].item, _cst().Call)
         and _name(items[0].item.func) == "op.batch_alter_table"
     )
-
-
-def _shown(module: Any, node: Any) -> str:
-    code = module.code_for_node(node).strip().splitlines()[0]
-    return code if len(code) <= 40 else code[:37] + "..."
 
 
 def _quote(module: Any, function: Any) -> str:
@@ -339,15 +350,15 @@ def write_downgrade(recipe: WriteDowngrade, path: Path, ctx: FixContext) -> Reso
     if upgrade is None:
         return Unresolved("no module-level upgrade() to invert")
     style = _Style(_quote(module, upgrade[1]))
-    statements, missing, count = inverse_statements(upgrade[1].body.body, style, module)
+    statements, missing, count = inverse_statements(upgrade[1].body.body, style)
     if not missing and not count:
         return Unresolved("upgrade() has no operation to invert")
     if missing:
-        names = ", ".join(dict.fromkeys(missing))
-        message = f"no automatic inverse for {names}".replace("\\", "\\\\").replace(style.quote, "\\" + style.quote)
+        reason = _no_inverse(missing)
+        message = reason.replace("\\", "\\\\").replace(style.quote, "\\" + style.quote)
         raise_ = cst.parse_statement(f"raise NotImplementedError({style.quote}{message}{style.quote})")
         statements = [raise_]
-        title = f"Make downgrade() raise NotImplementedError (no inverse for {names})"
+        title = f"Make downgrade() raise NotImplementedError ({reason})"
     else:
         title = (
             f"Write downgrade() from upgrade()'s {count} operation{'s' if count != 1 else ''}, undone in reverse order"
