@@ -13,7 +13,6 @@ gives no order. Standard library only: this also runs while linting (git_revisio
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,8 @@ class NoOrder:
 
 def git(args: Sequence[str], cwd: Path) -> str | None:
     """git's output, or None when git is missing or the command fails."""
+    import subprocess  # here: linting a folder without get_down_revision() never runs git
+
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
         result = subprocess.run(

@@ -16,7 +16,6 @@ Standard library only: this runs while linting (`lint.check`).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -107,6 +106,8 @@ def chain_for(folder: Path, migrations: Sequence[Migration]) -> dict[str, object
     """{revision: down_revision} for the folder's dynamic files, or why there is none."""
     chain_file = folder.parent / CHAIN_FILE
     if chain_file.is_file():
+        import json
+
         try:
             data = json.loads(chain_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

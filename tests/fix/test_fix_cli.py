@@ -190,3 +190,23 @@ def test_add_noqa_and_fix_do_not_mix(folder: Path) -> None:
         "",
         "alembic-lint: error: --add-noqa cannot be used with --fix or --diff\n",
     )
+
+
+def test_diagnostics_with_recipes_come_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from alembic_lint import lint
+
+    monkeypatch.chdir(tmp_path)
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a1.py").write_text(migration("a1", None))
+    (versions / "b2.py").write_text(migration("b2", "a1", revises="a1"))
+    body, _ = migration("c3", "a1", revises="a1").rsplit("    op.execute('SELECT 1')\n", 1)
+    (versions / "c3.py").write_text(body + "    pass\n")  # downgrade() empty: ALM102 with a recipe
+    first = run_cli("check", "versions")
+    assert first[0] == 1 and "ALM001" in first[1] and "ALM102" in first[1]  # both carry recipes
+
+    def no_second_lint(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cached verdict was not used")
+
+    monkeypatch.setattr(lint, "check", no_second_lint)
+    assert run_cli("check", "versions") == first
