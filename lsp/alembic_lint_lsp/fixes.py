@@ -3,7 +3,7 @@
 as one `source.fixAll.alembic-lint` (as ruff's `source.fixAll.ruff`).
 
 Recipes are resolved here, when the client asks, through `alembic_lint.fix.resolve` (git,
-libcst and alembic are imported then), once per lint generation. A merge revision is created
+libcst and alembic are imported then), from the buffers as they are at that moment. A merge revision is created
 with a `CreateFile` resource operation when the client supports it, else through the
 `alembic-lint.createFile` command the server runs itself (never overwriting a file).
 """
@@ -33,9 +33,6 @@ logger = logging.getLogger("alembic_lint_lsp")
 FIX_ALL = "source.fixAll.alembic-lint"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL]
 CREATE_COMMAND = "alembic-lint.createFile"
-
-_memo: dict[object, Resolved | Unresolved | None] = {}
-_memo_generation = [-1]
 
 
 def wanted(only: Sequence[Any] | None) -> tuple[bool, bool]:
@@ -70,19 +67,16 @@ def _context(ls: AlembicLintServer, state: FolderState) -> FixContext | None:
     return FixContext(state.folder, state.graph, parsed, ls.session.settings(state.folder), _Files(ls))
 
 
-def _resolved(ls: AlembicLintServer, state: FolderState, diagnostic: Diagnostic) -> Resolved | Unresolved | None:
-    if _memo_generation[0] != ls.session.generation:
-        _memo.clear()
-        _memo_generation[0] = ls.session.generation
-    key = (state.folder.locations, diagnostic.path, diagnostic.fix)
-    if key not in _memo:
-        ctx = _context(ls, state)
-        try:
-            _memo[key] = resolve(diagnostic, ctx) if ctx is not None else None
-        except Exception as exc:  # git, libcst or alembic failing must not take the request down
-            logger.warning("%s: cannot resolve the %s fix: %s", diagnostic.path, diagnostic.code, exc)
-            _memo[key] = None
-    return _memo[key]
+def _resolved(ctx: FixContext | None, diagnostic: Diagnostic) -> Resolved | Unresolved | None:
+    """The fix made concrete from the texts as they are now (never kept between requests: an edit
+    that changes no diagnostic still moves the spans a fix would edit)."""
+    if ctx is None:
+        return None
+    try:
+        return resolve(diagnostic, ctx)
+    except Exception as exc:  # git, libcst or alembic failing must not take the request down
+        logger.warning("%s: cannot resolve the %s fix: %s", diagnostic.path, diagnostic.code, exc)
+        return None
 
 
 def _variants(diagnostic: Diagnostic) -> list[Diagnostic]:
@@ -151,8 +145,9 @@ def quick_fixes(
 ) -> list[types.CodeAction]:
     """One quick fix per fix the diagnostic has (both strategies for ALM001)."""
     out = []
+    ctx = _context(ls, state)
     for variant in _variants(diagnostic):
-        resolved = _resolved(ls, state, variant)
+        resolved = _resolved(ctx, variant)
         if isinstance(resolved, Resolved) and (resolved.fix.edits or resolved.fix.creates):
             out.append(action(ls, resolved.fix, [lsp_diagnostic]))
     return out
