@@ -28,8 +28,8 @@ from alembic_lint.graph import Node, RevisionGraph
 class Branch:
     head: str
     own: frozenset[str]  # the revisions only this head leads to
-    first: str  # the branch's first revision: the one to move
-    parent: str  # what it revises now
+    first: str | None  # the branch's one first revision (the one to move), or None
+    why_not: str = ""  # why it cannot be moved, when `first` is None
 
 
 def _ancestors(graph: RevisionGraph, start: str) -> set[str]:
@@ -45,7 +45,7 @@ def _ancestors(graph: RevisionGraph, start: str) -> set[str]:
 
 
 def branches(graph: RevisionGraph, heads: Iterable[str]) -> list[Branch] | str:
-    """Each head's own revisions and where they start; or why they cannot be re-chained."""
+    """Each head's own revisions and where they start; or why there is nothing to re-chain."""
     heads = [h for h in heads if h in graph.nodes]
     if len(heads) < 2:
         return "there are no longer several heads"
@@ -54,14 +54,16 @@ def branches(graph: RevisionGraph, heads: Iterable[str]) -> list[Branch] | str:
     for head in heads:
         shared = set().union(*(reach[o] for o in heads if o != head))
         own = frozenset(reach[head] - shared)
-        starts = [n for n in own if not graph.nodes[n].down or any(p not in own for p in graph.nodes[n].down)]
+        starts = sorted(n for n in own if not graph.nodes[n].down or any(p not in own for p in graph.nodes[n].down))
         if len(starts) != 1:
-            return f"the branch of {head!r} starts at {len(starts)} revisions (a merge inside it)"
+            out.append(Branch(head, own, None, f"the branch of {head!r} starts at {len(starts)} revisions (a merge)"))
+            continue
         first = graph.nodes[starts[0]]
         if len(first.down) != 1:
             what = "is a base" if not first.down else "merges several revisions"
-            return f"{first.id!r}, the first revision of the branch of {head!r}, {what}"
-        out.append(Branch(head, own, first.id, first.down[0]))
+            out.append(Branch(head, own, None, f"{first.id!r}, the first revision of the branch of {head!r}, {what}"))
+            continue
+        out.append(Branch(head, own, first.id))
     return out
 
 
@@ -109,7 +111,7 @@ def rechain(recipe: JoinHeads, ctx: FixContext) -> Resolved | Unresolved:
         notes.append(
             f"{_arrival(lead[later.head], order, ctx)} after {before}: {later.first} now revises {earlier.head}"
         )
-    safe = all(not order.get(files[later.first].name).on_main for _, later in moves)
+    safe = all(later.first is not None and not order.get(files[later.first].name).on_main for _, later in moves)
     return _fix(moves, graph, ctx, "git order", "; ".join(notes), "safe" if safe else "unsafe")
 
 
@@ -158,7 +160,11 @@ def _fix(
     moves: list[tuple[Branch, Branch]], graph: RevisionGraph, ctx: FixContext, how: str, note: str, applicability: str
 ) -> Resolved | Unresolved:
     edits: list[Edit] = []
+    for _, later in moves:
+        if later.first is None:
+            return Unresolved(f"cannot re-chain: {later.why_not}; use --heads-strategy merge")
     for earlier, later in moves:
+        assert later.first is not None
         node = graph.nodes[later.first]
         path: Path = node.migration.path
         text = ctx.files.text(path)

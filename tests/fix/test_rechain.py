@@ -201,3 +201,28 @@ def test_the_main_branch_can_be_named(repo: Repo) -> None:
     _, _, err = run_cli("check", V, "--show-fixes")
     assert f"{V}/3c_two.py:10:12: ALM001 [unsafe] Re-chain {C} onto {B} (git order)\n" in err
     assert "3c_two.py arrived on trunk in " in err
+
+
+def test_a_branch_that_starts_with_a_merge_can_stay_below_but_not_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no repository: the Create Date headers decide
+    files = {
+        "1a.py": migration(A, None),
+        "2b.py": migration(B, A, "2025-01-03 10:00:00"),
+        "3c.py": migration(C, A),
+        "4d.py": migration(D, A),
+        "5e.py": migration("5e", None).replace("down_revision = None", f"down_revision = ({C!r}, {D!r})"),
+    }
+    Path(V).mkdir(parents=True)
+    for name, text in files.items():
+        Path(V, name).write_text(text)
+    assert run_cli("check", V, "--fix", "--unsafe-fixes")[0] == 0  # 2b is newer: it moves onto 5e
+    assert Path(V, "2b.py").read_text() == rechained(B, A, "5e", "2025-01-03 10:00:00")
+    Path(V, "2b.py").write_text(files["2b.py"].replace("2025-01-03", "2024-12-31"))  # now 5e's branch is newer
+    code, _, err = run_cli("check", V, "--fix", "--unsafe-fixes")
+    assert code == 1
+    assert err.startswith(
+        "alembic-lint: warning: ALM001: cannot re-chain: the branch of '5e' starts at 2 revisions (a merge); "
+        "use --heads-strategy merge\n"
+    )
