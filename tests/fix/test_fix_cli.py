@@ -192,16 +192,11 @@ def test_add_noqa_and_fix_do_not_mix(folder: Path) -> None:
     )
 
 
-def test_diagnostics_with_recipes_come_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diagnostics_with_recipes_come_back_from_the_cache(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from alembic_lint import lint
 
-    monkeypatch.chdir(tmp_path)
-    versions = tmp_path / "versions"
-    versions.mkdir()
-    (versions / "a1.py").write_text(migration("a1", None))
-    (versions / "b2.py").write_text(migration("b2", "a1", revises="a1"))
     body, _ = migration("c3", "a1", revises="a1").rsplit("    op.execute('SELECT 1')\n", 1)
-    (versions / "c3.py").write_text(body + "    pass\n")  # downgrade() empty: ALM102 with a recipe
+    (folder / "c3.py").write_text(body + "    pass\n")  # a second head, downgrade() empty: ALM102 with a recipe
     first = run_cli("check", "versions")
     assert first[0] == 1 and "ALM001" in first[1] and "ALM102" in first[1]  # both carry recipes
 
