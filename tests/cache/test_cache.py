@@ -17,6 +17,7 @@ import pytest
 
 from alembic_lint import cache
 from alembic_lint.cache import CACHE_DIR_NAME, CacheOptions, cache_path, project_root
+from alembic_lint.cache import store as cache_store
 from alembic_lint.cli import _cache_options, main
 from alembic_lint.discover import discover
 from benchmarks.generate import generate
@@ -409,4 +410,4 @@ def test_the_cache_accepts_what_parse_produces(project: Path) -> None:
     store = cache.FolderCache(folder, CacheOptions(), "")
     assert len(store.slots) == len(folder.files) and None not in store.slots
     blobs = [store.container.facts(slot) for slot in store.slots]  # type: ignore[arg-type]
-    assert all(cache._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]
+    assert all(cache_store._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]
