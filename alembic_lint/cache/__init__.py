@@ -28,19 +28,24 @@ holds `repr(settings)`, every file's content hash, and what each selected rule
 reads from elsewhere (`Rule.outside_inputs`: ALM201's list of the project's
 top-level modules). A rule that reads anything else from disk must say so there.
 
-Safety: the cache lives in the user's own project, but a pull request could
-commit one, and unpickling can run code. So nothing is trusted: the container is
+Safety: the cache lives in the user's own project, and a checkout can hold
+anything, a forged cache file included. So a cache file counts only when its
+HMAC-SHA256 verifies under a key kept outside every project (`key.py`), and its
+name is a MAC too, so a checkout cannot even know it. A file that fails is ignored
+and rewritten: silently when damaged, with one debug log line when it was signed
+with another key. Bounds are checked before anything is read past the header, and
+nothing is unpickled before its MAC verifies; even then the container is
 unpickled with no globals allowed at all, each file's facts with only those
-dataclasses and `pathlib` paths allowed, and the
-loaded structure is checked (types, versions, the path it claims to be for).
-Anything unexpected (corrupt, truncated, foreign, from another version) means
-"no cache": the files are parsed and the cache rewritten. Writes go to a
-temporary file renamed over the old one, so concurrent runs never leave a torn
-file (the last writer wins).
+dataclasses and `pathlib` paths allowed, and the loaded structure is checked
+(types, versions, the path it claims to be for). No key, or a project cache
+folder that is a symbolic link: nothing is cached. Writes go to a temporary file
+renamed over the old one, so concurrent runs never leave a torn file (the last
+writer wins).
 
 One job per module: `options` (what the command line asks for), `paths` (where
-a cache file goes), `fingerprint` (what invalidates everything), `unpickle`
-(loading untrusted bytes), `fileformat` (the file's layout), `store` (one
+a cache file goes), `key` (the secret, and the MAC), `fingerprint` (what
+invalidates everything), `unpickle` (loading bytes with no classes but ours),
+`fileformat` (the file's layout, its MACs and size bounds), `store` (one
 folder's cache during one run).
 """
 

@@ -67,12 +67,11 @@ def _code_fingerprint() -> str:
     return ";".join(parts)
 
 
-def fingerprint(magic: str, schema: int) -> bytes:
+def fingerprint() -> bytes:
+    """16 bytes that change with alembic-lint's version or source, Python's, or the facts' shape."""
     impl = sys.implementation
     text = "\n".join(
         [
-            magic,
-            str(schema),
             __version__,
             impl.name,
             ".".join(map(str, impl.version[:2])),

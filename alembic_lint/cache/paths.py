@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic_lint.cache.key import cache_key, mac
 from alembic_lint.cache.options import CACHE_DIR_NAME
 from alembic_lint.parallel import digest
 
@@ -38,8 +39,18 @@ def folder_identity(folder: VersionFolder) -> bytes:
     return ident.encode("utf-8", "surrogateescape")
 
 
-def cache_path(folder: VersionFolder, directory: Path | None = None, config: Path | None = None) -> Path:
-    """The cache file of one script directory (named after it and its version locations)."""
-    base = directory if directory is not None else project_root(folder, config) / CACHE_DIR_NAME
-    name = folder.root.name or "root"
-    return base / f"{name}-{digest(folder_identity(folder)).hex()[:16]}.cache"
+def cache_directory(folder: VersionFolder, directory: Path | None = None, config: Path | None = None) -> Path:
+    """The folder of the cache files: `directory` if given, else `.alembic_lint_cache/` at the project root."""
+    return directory if directory is not None else project_root(folder, config) / CACHE_DIR_NAME
+
+
+def cache_path(
+    folder: VersionFolder, directory: Path | None = None, config: Path | None = None, key: bytes | None = None
+) -> Path:
+    """The cache file of one script directory: named after it, and after a MAC of its version
+    locations under the cache key (`key`, else the user's), so a checkout cannot know the name."""
+    if key is None:
+        key = cache_key()
+    ident = folder_identity(folder)
+    token = mac(key, b"file name", ident)[:8] if key is not None else digest(ident)[:8]
+    return cache_directory(folder, directory, config) / f"{folder.root.name or 'root'}-{token.hex()}.cache"

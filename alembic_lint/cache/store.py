@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint import diagnostics, parse
-from alembic_lint.cache.fileformat import MAGIC, SCHEMA, CacheFile, Entry, write_cache_file
+from alembic_lint.cache.fileformat import CacheFile, Entry, Signer, write_cache_file
 from alembic_lint.cache.fingerprint import fingerprint
+from alembic_lint.cache.key import cache_key
 from alembic_lint.cache.options import CacheOptions
-from alembic_lint.cache.paths import cache_path
+from alembic_lint.cache.paths import cache_directory, cache_path, folder_identity
 from alembic_lint.cache.unpickle import load_facts
 from alembic_lint.parallel import FileKey, Parsed, digest, parse_many
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 RACY_NS = 2_000_000_000
 
 
-# -- one script directory's cache, for one run -------------------------------------
 class FolderCache:
     """Open it (reads the cache file's index and checks every migration against it), ask for
     the cached verdict or the facts, then `save`."""
@@ -42,11 +42,17 @@ class FolderCache:
     ):
         self.folder = folder
         self.options = options
-        self.path = cache_path(folder, options.directory, config)
         self.settings_key = settings_key
         self.jobs = jobs
-        self.stamp = fingerprint(MAGIC, SCHEMA)
-        self.container = CacheFile(self.path, self.stamp)
+        self.stamp = fingerprint()
+        # No key, or a project cache folder that is a link the checkout could aim anywhere: no cache.
+        key = cache_key()
+        self.path = cache_directory(folder, options.directory, config)
+        self.signer: Signer | None = None
+        if key is not None and (options.directory is not None or not os.path.islink(self.path)):
+            self.path = cache_path(folder, options.directory, config, key)
+            self.signer = Signer(key, folder_identity(folder))
+        self.container = CacheFile(self.path, self.signer, self.stamp)
         self.verdict = self.container.verdict
         self.dirty = False
         # Per file: its key, and where its cached facts are (a slot in the old file) when valid.
@@ -150,7 +156,7 @@ class FolderCache:
             if key is not None and (verdict is None or verdict[0] != key):
                 verdict = (key, pickle.dumps(list(found), protocol=pickle.HIGHEST_PROTOCOL))
                 self.dirty = True
-        if not self.dirty:
+        if not self.dirty or self.signer is None:
             return
         parsed = self._parsed
         entries: dict[str, Entry] = {}
@@ -165,7 +171,7 @@ class FolderCache:
                 blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
             entries[str(path)] = (key[0], key[1], key[2], len(facts))
             facts.append(blob)
-        write_cache_file(self.path, (MAGIC, SCHEMA, self.stamp, time.time_ns(), entries, verdict), facts)
+        write_cache_file(self.path, self.signer, self.stamp, (time.time_ns(), entries, verdict), facts)
 
 
 def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | None, FileKey | None]:
