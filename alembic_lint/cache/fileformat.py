@@ -1,8 +1,8 @@
 """A cache file's layout, its MAC, and the bounds on what is read before the MAC verifies.
 
     header  magic, schema, key id, fingerprint, index length, facts length, index MAC, facts MAC
-    index   pickle of (written at, {path: (size, mtime_ns, digest, slot)}, verdict)
-    facts   pickle of a list of per-file pickles (the slots)
+    index   pickle of (written at, {path: (size, mtime_ns, digest, slot)}, verdict, slot bounds)
+    facts   the per-file pickles (the slots), one after the other
 
 The index MAC (HMAC-SHA256, key.py) covers the header's fields, the facts MAC, the
 folder the file is for and the index; the facts MAC covers the facts. So the whole
@@ -20,9 +20,10 @@ import os
 import pickle
 import stat
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
-from alembic_lint.cache.key import log_debug, mac
+from alembic_lint.cache.key import log_debug, mac, mac_of_pieces
 from alembic_lint.cache.unpickle import load_plain
 
 MAGIC = b"alembic-lint cache\n"
@@ -49,8 +50,9 @@ class Signer:
     def index_mac(self, fields: bytes, facts_mac: bytes, index: bytes | bytearray) -> bytes:
         return mac(self.key, b"index", fields, facts_mac, self.folder, index)
 
-    def facts_mac(self, facts: bytes | bytearray) -> bytes:
-        return mac(self.key, b"facts", facts)
+    def facts_mac(self, pieces: Sequence[bytes | bytearray | memoryview]) -> bytes:
+        """The MAC of the facts section, from the pieces it is made of."""
+        return mac_of_pieces(self.key, b"facts", pieces)
 
 
 class CacheFile:
@@ -64,7 +66,8 @@ class CacheFile:
         self.entries: dict[str, Entry] = {}  # path -> size, mtime_ns, digest, slot in `facts`
         self.verdict: tuple[bytes, bytes] | None = None  # verdict key, pickled diagnostics
         self._facts_at: tuple[int, int, bytes, int] | None = None  # offset, length, MAC, file size
-        self._facts: list[bytes] | None = None
+        self._bounds: list[int] = []  # slot i is facts[bounds[i]:bounds[i + 1]]
+        self._facts: memoryview | None = None
         if signer is not None:
             self._load(signer, stamp)
 
@@ -101,64 +104,68 @@ class CacheFile:
             loaded = load_plain(index)
         except Exception:
             return
-        if not (isinstance(loaded, tuple) and len(loaded) == 3):
+        if not (isinstance(loaded, tuple) and len(loaded) == 4):
             return
-        written, entries, verdict = loaded
-        if type(written) is not int or not isinstance(entries, dict):
+        written, entries, verdict, bounds = loaded
+        if type(written) is not int or not isinstance(entries, dict) or not isinstance(bounds, list):
             return
-        self.written, self.entries = written, entries
+        self.written, self.entries, self._bounds = written, entries, bounds
         if isinstance(verdict, tuple) and len(verdict) == 2 and all(type(v) is bytes for v in verdict):
             self.verdict = verdict
         self._facts_at = (HEADER.size + index_length, facts_length, facts_mac, info.st_size)
 
-    def facts(self, slot: int) -> bytes | None:
+    def facts(self, slot: int) -> memoryview | None:
         """The pickled facts in `slot`, read on first use from the file the index came from."""
         if self._facts is None:
-            self._facts = self._read_facts()
-        if 0 <= slot < len(self._facts) and type(self._facts[slot]) is bytes:
-            return self._facts[slot]
-        return None
+            self._facts = memoryview(self._read_facts())
+        bounds = self._bounds
+        if not 0 <= slot < len(bounds) - 1:
+            return None
+        start, end = bounds[slot], bounds[slot + 1]
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(self._facts):
+            return None
+        return self._facts[start:end]
 
-    def _read_facts(self) -> list[bytes]:
+    def _read_facts(self) -> bytes | bytearray:
         if self._facts_at is None or self.signer is None:
-            return []
+            return b""
         offset, length, expected, size = self._facts_at
         try:
             fd = os.open(self.path, _READ)
             try:
                 info = os.fstat(fd)
                 if not stat.S_ISREG(info.st_mode) or info.st_size != size:
-                    return []  # replaced by another run meanwhile: parse again
+                    return b""  # replaced by another run meanwhile: parse again
                 os.lseek(fd, offset, os.SEEK_SET)
                 data = _read(fd, length)
             finally:
                 os.close(fd)
         except OSError:
-            return []
-        if len(data) != length or not _same(self.signer.facts_mac(data), expected):
-            return []  # replaced meanwhile, or corrupt
-        try:
-            loaded = load_plain(data)
-        except Exception:
-            return []
-        return loaded if isinstance(loaded, list) else []
+            return b""
+        if len(data) != length or not _same(self.signer.facts_mac([data]), expected):
+            return b""  # replaced meanwhile, or corrupt
+        return data
 
 
 def write_cache_file(
     path: Path,
     signer: Signer,
     stamp: bytes,
-    index: tuple[int, dict[str, Entry], tuple[bytes, bytes] | None],
-    facts: list[bytes],
+    written: int,
+    entries: dict[str, Entry],
+    verdict: tuple[bytes, bytes] | None,
+    facts: Sequence[bytes | memoryview],
 ) -> None:
     """Write a signed cache file to a temporary file, then rename it over `path`. Never raises;
     a cache too large to be read back is not written."""
-    index_bytes = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-    facts_bytes = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(index_bytes) > MAX_INDEX_BYTES or len(facts_bytes) > MAX_FACTS_BYTES:
+    bounds = [0]
+    for blob in facts:
+        bounds.append(bounds[-1] + len(blob))
+    index_bytes = pickle.dumps((written, entries, verdict, bounds), protocol=pickle.HIGHEST_PROTOCOL)
+    if len(index_bytes) > MAX_INDEX_BYTES or bounds[-1] > MAX_FACTS_BYTES:
         return
-    facts_mac = signer.facts_mac(facts_bytes)
-    fields = HEADER.pack(MAGIC, SCHEMA, signer.key_id, stamp, len(index_bytes), len(facts_bytes), b"", b"")[:-64]
+    facts_mac = signer.facts_mac(facts)  # piece by piece: the section is never joined in memory
+    fields = HEADER.pack(MAGIC, SCHEMA, signer.key_id, stamp, len(index_bytes), bounds[-1], b"", b"")[:-64]
     header = fields + signer.index_mac(fields, facts_mac, index_bytes) + facts_mac
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -170,7 +177,8 @@ def write_cache_file(
         with open(fd, "wb") as handle:
             handle.write(header)
             handle.write(index_bytes)
-            handle.write(facts_bytes)
+            for blob in facts:
+                handle.write(blob)
         os.replace(temp, path)
     except OSError:
         try:

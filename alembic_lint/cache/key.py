@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 ENV_KEY = "ALEMBIC_LINT_CACHE_KEY"
@@ -147,4 +148,15 @@ def mac(key: bytes, label: bytes, *parts: bytes | bytearray | memoryview) -> byt
     for part in parts:
         signer.update(len(part).to_bytes(8, "little"))
         signer.update(part)
+    return signer.digest()
+
+
+def mac_of_pieces(key: bytes, label: bytes, pieces: Sequence[bytes | bytearray | memoryview]) -> bytes:
+    """`mac(key, label, b"".join(pieces))`, without joining them."""
+    import hmac
+
+    signer = hmac.new(key, label + b"\0", "sha256")
+    signer.update(sum(len(piece) for piece in pieces).to_bytes(8, "little"))
+    for piece in pieces:
+        signer.update(piece)
     return signer.digest()

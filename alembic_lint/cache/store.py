@@ -160,7 +160,7 @@ class FolderCache:
             return
         parsed = self._parsed
         entries: dict[str, Entry] = {}
-        facts: list[bytes] = []
+        facts: list[bytes | memoryview] = []
         for index, (path, key, slot) in enumerate(zip(self.folder.files, self.keys, self.slots, strict=True)):
             if key is None:
                 continue  # unreadable: try again next time
@@ -171,7 +171,7 @@ class FolderCache:
                 blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
             entries[str(path)] = (key[0], key[1], key[2], len(facts))
             facts.append(blob)
-        write_cache_file(self.path, self.signer, self.stamp, (time.time_ns(), entries, verdict), facts)
+        write_cache_file(self.path, self.signer, self.stamp, time.time_ns(), entries, verdict, facts)
 
 
 def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | None, FileKey | None]:
@@ -189,7 +189,7 @@ def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | Non
     return parse.parse_migration(path, data), key
 
 
-def _facts_from(blob: bytes, path: Path) -> Parsed | None:
+def _facts_from(blob: bytes | memoryview, path: Path) -> Parsed | None:
     try:
         facts = load_facts(blob)
     except Exception:

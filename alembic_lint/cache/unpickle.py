@@ -18,7 +18,7 @@ class _NoGlobals(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file")
 
 
-def load_plain(data: bytes) -> object:
+def load_plain(data: bytes | bytearray) -> object:
     """Plain data (dicts, lists, tuples, ints, strings, bytes). Raises on anything else."""
     return _NoGlobals(io.BytesIO(data)).load()
 
@@ -41,7 +41,7 @@ class _FactsUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache file") from None
 
 
-def load_facts(data: bytes) -> object:
+def load_facts(data: bytes | memoryview) -> object:
     """Parsed facts or diagnostics: the dataclasses of `fact_classes()` and paths. Raises on anything else."""
     if not _FactsUnpickler.allowed:
         _FactsUnpickler.allowed = _allowed_classes()

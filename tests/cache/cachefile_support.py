@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,9 @@ def read(path: Path) -> Contents:
     data = path.read_bytes()
     _, _, _, stamp, index_length, facts_length, _, _ = HEADER.unpack(data[: HEADER.size])
     index = data[HEADER.size : HEADER.size + index_length]
-    written, entries, verdict = pickle.loads(index)
-    facts = pickle.loads(data[HEADER.size + index_length :])
+    written, entries, verdict, bounds = pickle.loads(index)
+    section = data[HEADER.size + index_length :]
+    facts = [section[start:end] for start, end in itertools.pairwise(bounds)]
     assert len(data) == HEADER.size + index_length + facts_length
     return Contents(stamp, written, entries, verdict, facts)
 
@@ -37,9 +39,8 @@ def write(path: Path, contents: Contents, key: bytes, folder: VersionFolder) -> 
     """A cache file signed with `key` for `folder`, through the real writer."""
     path.unlink(missing_ok=True)
     signer = Signer(key, folder_identity(folder))
-    write_cache_file(
-        path, signer, contents.stamp, (contents.written, contents.entries, contents.verdict), contents.facts
-    )
+    c = contents
+    write_cache_file(path, signer, c.stamp, c.written, c.entries, c.verdict, c.facts)
     assert path.is_file()
 
 

@@ -286,8 +286,8 @@ def resign(kind: str, path: Path, marker: Path, folder: VersionFolder) -> None:
     facts, entries, verdict = contents.facts, contents.entries, contents.verdict
     if kind == "code-in-facts":
         facts[0] = malicious(marker)
-    elif kind == "code-as-facts":
-        facts = Evil(marker)  # type: ignore[assignment]
+    elif kind == "code-in-index":
+        verdict = Evil(marker)  # type: ignore[assignment]
     elif kind == "code-in-verdict":
         assert verdict is not None
         verdict = (verdict[0], malicious(marker))
@@ -311,7 +311,7 @@ def resign(kind: str, path: Path, marker: Path, folder: VersionFolder) -> None:
 DAMAGE = ["flip-magic", "flip-stamp", "flip-lengths", "flip-index-mac", "flip-facts-mac", "flip-index"]
 DAMAGE += ["flip-facts", "flip-last", "truncated", "header-only", "facts-truncated", "extended", "garbage"]
 DAMAGE += ["empty", "foreign", "code", "schema-1", "directory", "fifo"]
-RESIGNED = ["code-in-facts", "code-as-facts", "code-in-verdict", "wrong-types", "slots-out-of-range"]
+RESIGNED = ["code-in-facts", "code-in-index", "code-in-verdict", "wrong-types", "slots-out-of-range"]
 RESIGNED += ["other-version", "other-path", "other-folder"]
 
 
