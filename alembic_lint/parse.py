@@ -8,6 +8,7 @@ immutable and picklable, so it can cross process boundaries and live in a cache.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from typing import Literal
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -124,17 +126,24 @@ class ParseFailure:
     path: Path
     span: Span
     message: str
-    kind: Literal["read", "decode", "syntax"] = "syntax"
+    kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
 
 
 def read_migration(path: Path) -> Migration | ParseFailure:
-    """Read a file from disk and parse it; an unreadable file becomes a ParseFailure."""
+    """Read a file from disk and parse it; an unreadable or oversized file becomes a ParseFailure."""
+    read = read_file(path)
+    return read if isinstance(read, ParseFailure) else parse_migration(path, read[0])
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result] | ParseFailure:
+    """A file's bytes and status, within `sourcefile`'s bounds; else the failure to report."""
     try:
-        data = path.read_bytes()
+        return read_source(path)
     except OSError as exc:
         return unreadable(path, exc)
-    return parse_migration(path, data)
+    except SourceTooLarge as exc:
+        return ParseFailure(path, Span.point(1), exc.message, "limit")
 
 
 def unreadable(path: Path, exc: OSError) -> ParseFailure:

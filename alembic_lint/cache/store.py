@@ -177,12 +177,10 @@ class FolderCache:
 def _read_and_parse_if_changed(path: Path, content: bytes) -> tuple[Parsed | None, FileKey | None]:
     """Read a file whose size matches its entry: (None, new key) when its content is the
     cached one, else (its facts, new key). (failure, None) when it cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            data = handle.read()
-    except OSError as exc:
-        return parse.unreadable(path, exc), None
+    read = parse.read_file(path)
+    if isinstance(read, parse.ParseFailure):
+        return read, None
+    data, stat = read
     key = (stat.st_size, stat.st_mtime_ns, digest(data))
     if key[2] == content:
         return None, key
