@@ -185,7 +185,8 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).
-_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*?)\s*$")
+# The value is stripped in code: `(.*?)\s*$` would backtrack quadratically over a long run of spaces.
+_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*)")
 _HEADER_KEYS = {"Revision ID": "revision_id", "Revises": "revises", "Create Date": "create_date"}
 
 # Statements that hold no import and no nested block.
@@ -415,6 +416,6 @@ class _Extractor:
                 key = _HEADER_KEYS[match.group(2)]
                 if fields[key] is None:
                     start = len(match.group(1))
-                    value = match.group(3)
+                    value = match.group(3).rstrip()
                     fields[key] = HeaderField(value, Span(lineno, start, lineno, start + len(value)))
         return Header(message, self.span(first), fields["revision_id"], fields["revises"], fields["create_date"])
