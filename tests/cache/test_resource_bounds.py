@@ -174,3 +174,15 @@ def test_many_missing_parents_in_one_file_are_linear(tmp_path: Path) -> None:
     missing = [p for p in graph.problems if type(p).__name__ == "MissingReference"]
     assert len(missing) == 80_000 and [p.value.text for p in missing[:2]] == ["l0", "l1"]  # type: ignore[attr-defined]
     assert graph.nodes["b"].resolved_dependencies == ("a",)
+
+
+def test_a_one_megabyte_noqa_comment_costs_what_its_size_does(project: Path) -> None:
+    """150,000 codes in one `# noqa` comment: one directive, one ALM900 finding naming them once each."""
+    path = project / "migrations" / "versions" / "b.py"
+    path.write_text(migration_source("b", "a") + "# noqa: " + "ALM001," * 150_000 + "\n")
+    (directive,) = read_migration(path).noqa.directives  # type: ignore[union-attr]
+    assert len(directive.codes) == 150_000
+    code, out, err = run_cli(".", "--no-cache", "--select", "ALM001,ALM900")
+    assert (code, err) == (1, "Found 1 problem (1 ALM900) in 2 files.\n")
+    assert out.startswith("migrations/versions/b.py:23:1: ALM900 unused `noqa` directive (unused: ALM001, ALM001, ")
+    assert out.count("ALM001") == 150_000
