@@ -13,7 +13,7 @@ from pathlib import Path
 import cachefile_support as cachefile
 import pytest
 from conftest import migration_source
-from helpers import run_cli
+from helpers import run_cli, write_project
 
 from alembic_lint.cache import CACHE_DIR_NAME, cache_path, fileformat
 from alembic_lint.cache.key import ENV_KEY, cache_key
@@ -39,14 +39,7 @@ def own_key_and_default_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 @pytest.fixture
 def two_heads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """a <- b, a <- c: two heads, two ALM001."""
-    root = tmp_path / "project"
-    versions = root / "migrations" / "versions"
-    versions.mkdir(parents=True)
-    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
-    (root / "migrations" / "env.py").write_text("")
-    (versions / "a.py").write_text(migration_source("a", None))
-    (versions / "b.py").write_text(migration_source("b", "a"))
-    (versions / "c.py").write_text(migration_source("c", "a"))
+    root = write_project(tmp_path / "project", {"a": None, "b": "a", "c": "a"})
     monkeypatch.chdir(root)
     return root
 

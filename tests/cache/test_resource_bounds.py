@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import migration_source
-from helpers import run_cli
+from helpers import run_cli, write_project
 
 from alembic_lint import sourcefile
 from alembic_lint.cache.store import _read_and_parse_if_changed
@@ -49,12 +49,7 @@ def guard() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    versions = root / "migrations" / "versions"
-    versions.mkdir(parents=True)
-    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
-    (root / "migrations" / "env.py").write_text("")
-    (versions / "a.py").write_text(migration_source("a", None))
+    root = write_project(tmp_path / "project", {"a": None})
     monkeypatch.chdir(root)
     return root
 
