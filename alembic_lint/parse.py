@@ -8,6 +8,7 @@ immutable and picklable, so it can cross process boundaries and live in a cache.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from typing import Literal
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -108,6 +110,7 @@ class Recovery:
     message: str  # "syntax error: ..."
     line: int  # the first line not read
     mentions: frozenset[str] | None  # the words (`\w+`) of the unread part; None: too many to keep
+    kind: Literal["decode", "syntax"] = "syntax"
 
     def could_name(self, identifier: str) -> bool:
         """False when the unread part cannot hold `identifier` (some word of it is missing)."""
@@ -147,20 +150,39 @@ class ParseFailure:
     path: Path
     span: Span
     message: str
-    kind: Literal["read", "decode", "syntax"] = "syntax"
+    kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
 
 
 Parsed = Migration | ParseFailure  # what parsing one file gives, for every stage after it
 
 
+def failure_of(parsed: Parsed) -> ParseFailure | None:
+    """Why a file does not parse, or None when it does: its ParseFailure, or the error a
+    recovered Migration was read around. What must never be rewritten (fixes) or judged
+    by the file rules."""
+    if isinstance(parsed, ParseFailure):
+        return parsed
+    recovered = parsed.recovered
+    if recovered is None:
+        return None
+    return ParseFailure(parsed.path, recovered.span, recovered.message, recovered.kind, parsed.noqa)
+
+
 def read_migration(path: Path) -> Parsed:
-    """Read a file from disk and parse it; an unreadable file becomes a ParseFailure."""
+    """Read a file from disk and parse it; an unreadable or oversized file becomes a ParseFailure."""
+    read = read_file(path)
+    return read if isinstance(read, ParseFailure) else parse_migration(path, read[0])
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result] | ParseFailure:
+    """A file's bytes and status, within `sourcefile`'s bounds; else the failure to report."""
     try:
-        data = path.read_bytes()
+        return read_source(path)
     except OSError as exc:
         return unreadable(path, exc)
-    return parse_migration(path, data)
+    except SourceTooLarge as exc:
+        return ParseFailure(path, Span.point(1), exc.message, "limit")
 
 
 def unreadable(path: Path, exc: OSError) -> ParseFailure:
@@ -208,6 +230,7 @@ _WORD = re.compile(r"\w+")
 MAX_MENTIONS = 20_000  # more distinct words than this in the unread part: keep none (it could say anything)
 _RECOVERY_ATTEMPTS = 4  # texts parsed, at most, before giving up
 _REPLACED = "\ufffd"
+_VARIABLE = re.compile(r"(?:revision|down_revision|branch_labels|depends_on)\b")
 
 
 def _undecodable(path: Path, data: bytes, error: DecodeError) -> Parsed:
@@ -218,8 +241,8 @@ def _undecodable(path: Path, data: bytes, error: DecodeError) -> Parsed:
         text = data.decode(error.encoding, errors="replace")
         if "\0" not in text:
             recovered = _recover(path, text, span, error.message, None)
-            if recovered is not None:
-                return replace(recovered, noqa=scan(text))
+            if recovered is not None and recovered.recovered is not None:
+                return replace(recovered, noqa=scan(text), recovered=replace(recovered.recovered, kind="decode"))
     return ParseFailure(path, span, error.message, "decode")
 
 
@@ -234,24 +257,31 @@ def _broken(path: Path, text: str, error: Span, message: str, cut: int) -> Parse
 
 
 def _recover(path: Path, text: str, error: Span, message: str, cut: int | None) -> Migration | None:
-    """The facts of the statements before line `cut` (None: the whole text, if it parses):
-    the longest prefix of whole top-level statements that parses, tried from the statement
-    `cut` is in, moving up to where each failed attempt breaks. None when no prefix
-    declares `revision`, or a revision variable holds a replaced byte."""
+    """The facts of the statements before line `cut` (None: the whole text may be read).
+
+    Only the top of the file is parsed again: up to the statement after the last revision
+    variable written at column 0 before `cut` (a file without one recovers nothing, at the
+    cost of a scan). When that prefix does not parse, the search moves up to where it
+    broke, a few times at most. None when no prefix declares `revision`, or a revision
+    variable holds a replaced byte."""
     index = LineIndex(text)
     lines = index.lines
+    limit = len(lines) + 1 if cut is None else cut  # the first line that may not be read
+    last = _last_variable_line(lines, limit)
+    if last is None:
+        return None
+    cut = _next_statement_start(lines, last + 1, limit)
     for _ in range(_RECOVERY_ATTEMPTS):
-        if cut is not None:
+        if cut <= len(lines):
             cut = _statement_start(lines, cut)
-            if cut <= 1:
-                return None
+        if cut <= 1:
+            return None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(text if cut is None else "\n".join(lines[: cut - 1]), filename=str(path))
+                tree = ast.parse("\n".join(lines[: cut - 1]), filename=str(path))
         except SyntaxError as exc:
-            line = max(exc.lineno or 1, 1)
-            cut = line if cut is None else min(line, cut - 1)
+            cut = min(max(exc.lineno or 1, 1), cut - 1)
             continue
         except (ValueError, RecursionError, MemoryError):
             return None
@@ -261,11 +291,28 @@ def _recover(path: Path, text: str, error: Span, message: str, cut: int | None) 
             _REPLACED in value.text for binding in bindings if binding for value in binding.items
         ):
             return None
-        first_unread = len(lines) + 1 if cut is None else cut
-        words = frozenset(_WORD.findall("\n".join(lines[first_unread - 1 :])))
+        words = frozenset(_WORD.findall("\n".join(lines[cut - 1 :])))
         mentions = words if len(words) <= MAX_MENTIONS else None
-        return replace(migration, recovered=Recovery(error, message, first_unread, mentions))
+        return replace(migration, recovered=Recovery(error, message, cut, mentions))
     return None
+
+
+def _last_variable_line(lines: list[str], limit: int) -> int | None:
+    """The last line before `limit` that starts with a revision variable's name (column 0)."""
+    for line in range(min(limit, len(lines) + 1) - 1, 0, -1):
+        text = lines[line - 1]
+        if text.startswith(REVISION_VARIABLES) and _VARIABLE.match(text):
+            return line
+    return None
+
+
+def _next_statement_start(lines: list[str], line: int, limit: int) -> int:
+    """The first line from `line` on (before `limit`) that can start a top-level statement, else `limit`."""
+    while line < limit and line <= len(lines):
+        if _starts_statement(lines[line - 1]):
+            return line
+        line += 1
+    return limit
 
 
 def _statement_start(lines: list[str], line: int) -> int:
@@ -273,15 +320,19 @@ def _statement_start(lines: list[str], line: int) -> int:
     column 0 (a line inside a string may look like one; the parse then fails and the
     search moves up)."""
     while line > 1:
-        text = lines[line - 1] if line <= len(lines) else ""
-        if text[:1] and not text[:1].isspace() and text[0] not in "#)]}":
+        if line <= len(lines) and _starts_statement(lines[line - 1]):
             return line
         line -= 1
     return line
 
 
+def _starts_statement(text: str) -> bool:
+    return bool(text) and not text[0].isspace() and text[0] not in "#)]}"
+
+
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).
-_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*?)\s*$")
+# The value is stripped in code: `(.*?)\s*$` would backtrack quadratically over a long run of spaces.
+_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*)")
 _HEADER_KEYS = {"Revision ID": "revision_id", "Revises": "revises", "Create Date": "create_date"}
 
 # Statements that hold no import and no nested block.
@@ -511,6 +562,6 @@ class _Extractor:
                 key = _HEADER_KEYS[match.group(2)]
                 if fields[key] is None:
                     start = len(match.group(1))
-                    value = match.group(3)
+                    value = match.group(3).rstrip()
                     fields[key] = HeaderField(value, Span(lineno, start, lineno, start + len(value)))
         return Header(message, self.span(first), fields["revision_id"], fields["revises"], fields["create_date"])

@@ -110,7 +110,7 @@ def test_undecodable_bytes_are_read_as_replacement_characters() -> None:
     source = '"""ajout du pr\xe9nom"""\nrevision = "c3"\ndown_revision = "b2"\n'.encode("latin-1")
     migration = recovered(source)
     assert migration.recovered == Recovery(
-        Span.point(1, 14), "cannot decode byte 0xe9 as utf-8", 5, frozenset()
+        Span.point(1, 14), "cannot decode byte 0xe9 as utf-8", 5, frozenset(), "decode"
     )  # all read
     assert values(migration)["down_revision"] == ("str", "b2")
     assert migration.header is not None and migration.header.message == "ajout du pr\ufffdnom"
@@ -135,3 +135,10 @@ def test_too_many_words_after_the_error_could_say_anything(monkeypatch: pytest.M
 def test_could_name_needs_every_word_of_the_id(identifier: str, expected: bool) -> None:
     recovery = Recovery(Span.point(1), "syntax error", 1, frozenset({"b2", "2024_1_expand01", "old"}))
     assert recovery.could_name(identifier) is expected
+
+
+def test_a_recovered_migration_loads_from_the_cache_as_it_was() -> None:
+    from alembic_lint.cache.unpickle import load_facts
+
+    migration = recovered("revision = 'c3'\ndown_revision = ('b2'\n")
+    assert load_facts(pickle.dumps(migration, protocol=pickle.HIGHEST_PROTOCOL)) == migration
