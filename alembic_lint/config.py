@@ -50,6 +50,22 @@ def _folders(value: object, base: Path) -> tuple[Path, ...]:
     return folders
 
 
+def _graphs(value: object, base: Path) -> tuple[tuple[str, tuple[Path, ...]], ...]:
+    """`version-locations`: an array of folders (one graph), or a table of named graphs, each
+    a folder or an array of folders: `[version-locations] postgresql = ["db/versions/postgresql"]`."""
+    if not isinstance(value, dict):
+        return (("", _folders(value, base)),)
+    if not value:
+        raise InvalidValue("expected at least one graph")
+    out = []
+    for name, folders in value.items():
+        try:
+            out.append((name, _folders([folders] if isinstance(folders, str) else folders, base)))
+        except InvalidValue as exc:
+            raise InvalidValue(f"{name!r}: {exc}") from None
+    return tuple(out)
+
+
 def _per_file_ignores(value: object, base: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise InvalidValue(f"expected a table of glob = [rules], got {type_name(value)}")
@@ -110,7 +126,7 @@ KEYS: tuple[Key, ...] = (
     Key("allowed-imports", "allowed_imports", values.modules),
     Key("allow-irreversible", "allow_irreversible", values.boolean),
     Key("irreversible-markers", "irreversible_markers", values.modules),
-    Key("version-locations", "version_locations", _folders),
+    Key("version-locations", "version_locations", _graphs),
     Key("exclude", "exclude", values.string_list),
     Key("output-format", "output_format", values.string),  # the value is checked by the output stage
     Key("cache-dir", "cache_dir", values.path),

@@ -1,27 +1,28 @@
-"""The pipeline: discover -> parse (per file) -> graph (per folder) -> rules -> report.
+"""The pipeline: plan -> parse (per file) -> graph (per folder) -> rules -> report.
 
 `check` is pure (parsed files in, graph and diagnostics out) and is what the
-language server calls with its own per-file parse cache; `lint` adds discovery
-and reading files from disk for the command line.
+language server calls with its own per-file parse cache; `lint` adds the plan
+(plan.py: which graphs and files) and reading files from disk for the command line.
+Everything a run finds is a finding in its result, unreadable files (ALM011) and
+configurations that cannot be resolved (ALM012) included.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
-from alembic_lint.globs import matches_any
+from alembic_lint.discover import ConfigProblem, VersionFolder
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
 from alembic_lint.parse import Migration, ParseFailure
-from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
+from alembic_lint.plan import Plan, plan
+from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
 from alembic_lint.settings import Settings, selected_rules
-from alembic_lint.suppress import apply_suppressions
+from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
@@ -35,10 +36,6 @@ class FolderResult:
     parsed: list[Parsed]
     graph: RevisionGraph
     diagnostics: list[Diagnostic]
-
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return [p for p in self.parsed if isinstance(p, ParseFailure) and p.kind == "read"]
 
 
 class _CachedFolderResult(FolderResult):
@@ -61,26 +58,22 @@ class _CachedFolderResult(FolderResult):
             self._graph = RevisionGraph.build(self.parsed)
         return self._graph
 
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return []  # a verdict is only cached when every file could be read
-
 
 @dataclass
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
+    configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for f in self.folders for d in f.diagnostics), key=Diagnostic.sort_key)
-
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return [p for f in self.folders for p in f.unreadable]
+        found = [d for f in self.folders for d in f.diagnostics] + self.configuration
+        return sorted(found, key=Diagnostic.sort_key)
 
     @property
     def files(self) -> int:
-        return sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
+        """How many files were checked: migrations, and configuration files with findings."""
+        migrations = sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
+        return migrations + len({d.path for d in self.configuration})
 
     @property
     def paths(self) -> list[Path]:
@@ -216,47 +209,23 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
 
 
 def lint(paths: Sequence[Path], settings: Settings, cache: CacheOptions | None = None) -> LintResult:
-    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted.
+    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted (usage errors).
     Without `cache` (the library default) nothing is read from or written to a cache."""
-    result = LintResult()
-    for folder in folders_for(paths, settings):
+    return lint_plan(plan(paths, settings), settings, cache)
+
+
+def lint_plan(planned: Plan, settings: Settings, cache: CacheOptions | None = None) -> LintResult:
+    """Lint the graphs of a plan, and report the configurations it could not resolve."""
+    result = LintResult(configuration=configuration_findings(planned.problems, settings))
+    for folder in planned.folders:
         result.folders.append(lint_folder(folder, settings, cache))
     return result
 
 
-def folders_for(paths: Sequence[Path], settings: Settings) -> list[VersionFolder]:
-    """The folders to lint: discovered, or the configured `version-locations`; minus `exclude`."""
-    if settings.version_locations is not None:
-        folders = [_configured_folder(paths, settings.version_locations, settings.config_path)]
-    else:
-        folders = discover(paths)
-    if not settings.exclude:
-        return folders
-    kept = []
-    for folder in folders:
-        files = tuple(f for f in folder.files if not matches_any(settings.exclude, f, settings.project_root))
-        only = None if folder.only is None else folder.only & frozenset(files)
-        if files and (only is None or only):
-            kept.append(replace(folder, files=files, only=only))
-    return kept
-
-
-def _configured_folder(paths: Sequence[Path], locations: tuple[Path, ...], config: Path | None) -> VersionFolder:
-    """One script directory made of the configured locations (read recursively); a path
-    argument inside them limits the report to the files under it."""
-    files = list_migration_files(locations, recursive=True)
-    if not files:
-        shown = ", ".join(str(location) for location in locations)
-        raise DiscoveryError(f"{shown}: no migration files found (version-locations in {config})")
-    only: set[Path] = set()
-    for raw in paths:
-        path = Path(os.path.normpath(raw.absolute()))
-        if not path.exists():
-            raise DiscoveryError(f"{raw}: no such file or directory")
-        chosen = [f for f in files if f == path or path in f.parents]
-        if not chosen and not any(path == location or path in location.parents for location in locations):
-            shown = ", ".join(str(location) for location in locations)
-            raise DiscoveryError(f"{raw}: not in the version-locations set in {config} ({shown})")
-        only.update(chosen)
-    root = Path(os.path.commonpath(locations))
-    return VersionFolder(root, locations, True, files, config, None if len(only) == len(files) else frozenset(only))
+def configuration_findings(problems: Sequence[ConfigProblem], settings: Settings) -> list[Diagnostic]:
+    """The selected configuration rules' findings (ALM012) on the problems a plan holds."""
+    rules = [rule for rule in selected_rules(settings, RULES) if isinstance(rule, ConfigRule)]
+    ctx = Context(settings=settings)
+    found = [d for problem in problems for rule in rules for d in rule.check(problem, ctx)]
+    found = [d for d in found if d.code not in ignored_codes(d.path, settings)]  # per-file-ignores
+    return _with_configured_severity(found, settings) if settings.rule_options else found

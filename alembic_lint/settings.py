@@ -40,7 +40,9 @@ class Settings:
     allowed_imports: tuple[str, ...] = ()  # modules a migration may import (ALM201)
     allow_irreversible: bool = True  # a downgrade raising NotImplementedError is fine (ALM101/ALM102)
     irreversible_markers: tuple[str, ...] = ()  # more exception names that mark an irreversible downgrade
-    version_locations: tuple[Path, ...] | None = None  # replaces discovery
+    # Replaces discovery: (graph name, folders read recursively) per graph; one unnamed graph
+    # for the array form.
+    version_locations: tuple[tuple[str, tuple[Path, ...]], ...] | None = None
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
     output_format: str | None = None
     cache_dir: Path | None = None

@@ -12,6 +12,7 @@ from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
 from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
+    from alembic_lint.discover import ConfigProblem
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.parse import Migration
     from alembic_lint.settings import Settings
@@ -104,4 +105,11 @@ class GraphRule(Rule):
     """A rule that looks at the revision graph of a whole script directory."""
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class ConfigRule(Rule):
+    """A rule about an alembic configuration that discovery could not resolve."""
+
+    def check(self, problem: ConfigProblem, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError

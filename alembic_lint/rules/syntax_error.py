@@ -6,14 +6,15 @@ from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parse import ParseFailure
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.unreadable_file import UNREADABLE
 
 
 class UnparsableMigration(GraphRule):
-    """A migration file cannot be read, decoded or parsed.
+    """A migration file is not valid Python.
 
     ## What it does
-    Reports files in a versions folder that cannot be read, whose bytes do not
-    decode with their declared encoding, or that are not valid Python.
+    Reports files in a versions folder that are not valid Python (files that
+    cannot be read or decoded are ALM011's).
 
     ## Why is this bad?
     alembic imports every file in the versions folder for every command, even
@@ -38,5 +39,5 @@ class UnparsableMigration(GraphRule):
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
         for failure in graph.opaque:
-            if isinstance(failure, ParseFailure):
+            if isinstance(failure, ParseFailure) and failure.kind not in UNREADABLE:  # those are ALM011's
                 yield self.diagnostic(failure.path, failure.span, failure.message)

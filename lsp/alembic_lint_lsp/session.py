@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, holds_file, list_migration_files
+from alembic_lint.discover import DiscoveryError, VersionFolder, folder_for_file, list_migration_files
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import FileRuleMemo, check, parse_files
 from alembic_lint.parallel import gc_paused
@@ -136,7 +136,7 @@ class FolderState:
         return self.folder.locations
 
     def holds(self, path: Path) -> bool:
-        return holds_file(self.folder, path)
+        return self.folder.holds(path)
 
     def touches(self, path: Path) -> bool:
         """True when a change at `path` (a file or a whole folder) may change this folder's files."""
@@ -358,7 +358,7 @@ class Session:
         existing = tuple(loc for loc in state.key if loc.is_dir())
         if not existing:
             return False
-        files = list_migration_files(existing, state.folder.recursive)
+        files = list_migration_files(existing, state.folder.recursive, state.folder.excluded)
         state.folder = replace(state.folder, files=files)
         state.on_disk = frozenset(files)
         for path, entry in list(state.entries.items()):

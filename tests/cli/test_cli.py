@@ -308,7 +308,7 @@ def test_graph_of_several_script_directories_is_an_error(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     assert run("graph") == (
         "",
-        f"alembic-lint: error: .: holds 2 script directories ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
+        f"alembic-lint: error: .: holds 2 revision graphs ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
         "pass one of them\n",
         2,
     )
@@ -332,31 +332,42 @@ F6 = "revision id 'f-6' contains '-', which alembic does not allow (@ - + :); re
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_dangling_symlink() -> None:
-    # The unread file could be the missing revision or a merge of the heads: heads and dangling
-    # references are not reported; findings that do not depend on it still are.
+    # A finding like any other (exit 1), and the rest of the folder is still checked.
     Path("versions/e5.py").symlink_to("gone.py")
     Path("versions/f6.py").write_text("revision = 'f-6'\ndown_revision = 'c3'\n" + BODY)
+    e5 = "versions/e5.py:1:1: ALM011 cannot read file: No such file or directory\n"
     assert run() == (
-        f"versions/f6.py:1:12: ALM008 {F6}\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
+        f"{e5}versions/f6.py:1:12: ALM008 {F6}\n",
+        "Found 2 problems (1 ALM008, 1 ALM011) in 6 files.\n",
+        1,
     )
     assert run("--format", "json", "--exit-zero") == (
-        json.dumps([_finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)], indent=2) + "\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
+        json.dumps(
+            [
+                _finding("versions/e5.py", 1, 1, 1, "ALM011", "unreadable-file", UNREAD),
+                _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6),
+            ],
+            indent=2,
+        )
+        + "\n",
+        "Found 2 problems (1 ALM008, 1 ALM011) in 6 files.\n",
+        0,
     )
-    # Given as an argument, a dangling link is a path that does not exist.
+    # Given as an argument, a dangling link is a path that does not exist: a usage error.
     assert run("versions/e5.py") == ("", "alembic-lint: error: versions/e5.py: no such file or directory\n", 2)
+
+
+UNREAD = "cannot read file: No such file or directory"
 
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_symlink_loop() -> None:
     Path("versions/e5.py").symlink_to("e5.py")
-    assert run("versions") == (
-        "",
-        "alembic-lint: error: versions/e5.py: cannot read file: Too many levels of symbolic links\n",
-        2,
+    out, err, code = run("versions")
+    assert (out.splitlines()[0], err.endswith(" in 5 files.\n"), code) == (
+        "versions/e5.py:1:1: ALM011 cannot read file: Too many levels of symbolic links",
+        True,
+        1,
     )
 
 
@@ -365,13 +376,31 @@ def test_an_unreadable_file_symlink_loop() -> None:
 def test_an_unreadable_file_without_permission() -> None:
     Path("versions/c3.py").chmod(0)
     try:
-        assert run("versions") == (
-            "",
-            "alembic-lint: error: versions/c3.py: cannot read file: Permission denied\n",
-            2,
-        )
+        out, _, code = run("versions")
+        assert (out.splitlines()[0], code) == ("versions/c3.py:1:1: ALM011 cannot read file: Permission denied", 1)
     finally:
         Path("versions/c3.py").chmod(0o644)
+
+
+@pytest.mark.usefixtures("project")
+def test_an_unreadable_file_without_permission_as_root_sees_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same path through the code where the tests run as root (CI): the read itself refuses."""
+    real = Path.read_bytes
+    opened = __builtins__["open"] if isinstance(__builtins__, dict) else __builtins__.open  # type: ignore[attr-defined]
+
+    def refuse(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("c3.py"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", refuse)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: refuse(self) if self.name == "c3.py" else real(self))
+    out, err, code = run("--no-cache", "versions")
+    assert (out.splitlines()[0], err.endswith(" in 4 files.\n"), code) == (
+        "versions/c3.py:1:1: ALM011 cannot read file: Permission denied",
+        True,
+        1,
+    )
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root lists folders whatever their mode")
@@ -384,43 +413,59 @@ def test_a_folder_without_permission(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (tmp_path / "locked").chmod(0o755)
 
 
+NOTHING = (
+    "{tmp}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory with env.py or "
+    "script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+)
+
+
+@pytest.mark.parametrize("files", [{}, {"README": "", "notes/todo.txt": ""}])
+def test_nothing_to_check_is_exit_2(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    expected = ("", f"alembic-lint: error: {NOTHING.format(tmp=tmp_path)}\n", 2)
+    assert run() == expected
+    assert run("graph") == expected
+
+
 @pytest.mark.parametrize(
-    ("files", "message"),
+    ("files", "finding"),
     [
-        ({}, "{tmp}: no migration files found"),
-        ({"README": "", "notes/todo.txt": ""}, "{tmp}: no migration files found"),
         (
             {"alembic.ini": "[alembic\nscript_location = alembic\n"},
-            "{tmp}/alembic.ini: cannot parse: File contains no section headers.",
+            "alembic.ini:1:1: ALM012 cannot parse: File contains no section headers.",
         ),
         (
             {"alembic.ini": "[alembic]\nscript_location = %(here)s/alembic\n"},
-            "{tmp}/alembic: script_location does not exist (from {tmp}/alembic.ini)",
+            "alembic.ini:2:1: ALM012 script_location '{tmp}/alembic' names no folder",
         ),
         (
             {
                 "alembic.ini": "[alembic]\nscript_location = %(here)s\nversion_locations = a;b\npath_separator = ,\n",
                 "a/a1.py": "",
             },
-            "{tmp}/alembic.ini: ',' is not a valid value for path_separator; "
+            "alembic.ini:4:1: ALM012 ',' is not a valid value for path_separator; "
             "expected 'space', 'newline', 'os', ':', ';'",
         ),
         (
             {"pyproject.toml": "[tool.alembic]\nscript_location = \n"},
-            "{tmp}/pyproject.toml: cannot parse: Invalid value (at line 2, column 19)",
+            "pyproject.toml:2:19: ALM012 cannot parse: Invalid value (at line 2, column 19)",
         ),
     ],
 )
-def test_bad_folders_and_configs(
-    files: dict[str, str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_configuration_that_cannot_be_resolved_is_a_finding(
+    files: dict[str, str], finding: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     monkeypatch.chdir(tmp_path)
-    expected = ("", f"alembic-lint: error: {message.format(tmp=tmp_path)}\n", 2)
-    assert run() == expected
-    assert run("graph") == expected
+    finding = finding.format(tmp=tmp_path)
+    assert run() == (f"{finding}\n", "Found 1 problem (1 ALM012) in 1 file.\n", 1)
+    assert run("--ignore", "ALM012") == ("", "All checks passed (0 files).\n", 0)
+    assert run("graph") == ("", f"alembic-lint: error: {finding}\n", 2)  # nothing left to draw
 
 
 def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
@@ -433,8 +478,6 @@ def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
     monkeypatch.chdir(tmp_path)
     assert run("app") == (
         "",
-        f"alembic-lint: error: {tmp_path / 'app'}: no Alembic migrations found (no alembic.ini or "
-        "[tool.alembic], no script directory with env.py and script.py.mako, and no .py file that sets "
-        "down_revision)\n",
+        f"alembic-lint: error: {NOTHING.format(tmp=tmp_path / 'app')}\n",
         2,
     )

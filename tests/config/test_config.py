@@ -85,7 +85,7 @@ def test_key_sets_its_field(tmp_path: Path, kind: str, body: str, field: str, ex
     path = write_config(tmp_path, kind, body)
     settings = load_settings(path)
     if field in ("version_locations",):
-        expected = tuple(tmp_path / p for p in expected)  # type: ignore[attr-defined]
+        expected = (("", tuple(tmp_path / p for p in expected)),)  # type: ignore[attr-defined]
     if field == "cache_dir":
         expected = tmp_path / str(expected)
     assert getattr(settings, field) == expected
@@ -115,6 +115,8 @@ def test_defaults() -> None:
         "ALM007",
         "ALM008",
         "ALM009",
+        "ALM011",
+        "ALM012",
         "ALM101",
         "ALM102",
         "ALM103",
@@ -413,7 +415,7 @@ def test_exclude_drops_files_before_the_graph(tmp_path: Path, monkeypatch: pytes
     folder = project(tmp_path, 'select = ["ALM0"]')
     archive = folder / "archive"
     archive.mkdir()
-    (archive / "a1_old_copy.py").write_text(EMPTY.format(rev="a1", down="", down_value="None"))
+    (archive / "b2_old_copy.py").write_text(EMPTY.format(rev="b2", down="a1", down_value='"a1"'))
     monkeypatch.chdir(tmp_path)
     assert [line.split(": ")[1][:6] for line in run(["migrations/versions"])[0].splitlines()] == ["ALM003", "ALM003"]
     write_config(tmp_path, "pyproject.toml", 'select = ["ALM0"]\nexclude = ["archive"]')

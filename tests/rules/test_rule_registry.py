@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alembic_lint.cli import main
-from alembic_lint.rules import RULES, FileRule, GraphRule
+from alembic_lint.rules import RULES, ConfigRule, FileRule, GraphRule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 
 README = Path(__file__).parent.parent.parent / "README.md"
@@ -32,8 +32,8 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in names)
 
 
-def test_every_rule_is_a_file_or_graph_rule_except_unused_noqa() -> None:
-    others = [rule for rule in RULES if not isinstance(rule, (FileRule, GraphRule))]
+def test_every_rule_is_a_file_graph_or_config_rule_except_unused_noqa() -> None:
+    others = [rule for rule in RULES if not isinstance(rule, (FileRule, GraphRule, ConfigRule))]
     assert [type(rule) for rule in others] == [UnusedNoqa]
 
 

@@ -1,0 +1,133 @@
+"""Version locations set in code: the subfolders of a version location that alembic's
+configuration does not read, and the revision graphs they belong to.
+
+keystone and neutron keep `versions/<release>/{expand,contract}` and list those folders
+as version locations in Python; prefect keeps `versions/postgresql` and
+`versions/sqlite` and picks one at run time. Their alembic.ini reads only the top of
+`versions/`. So, unless the configuration reads subfolders itself
+(`recursive_version_locations`), each first-level subfolder holding migrations is a
+unit, and units that revise (or depend on, or are revised by) each other's revisions
+are one graph: the units joined to the top-level files are the script directory's own
+graph; sibling trees that never reference it, nor each other, are graphs of their own.
+A subfolder whose files declare no revision (helpers) is no migration folder at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic_lint.discover.files import list_migration_files
+from alembic_lint.discover.folder import ScriptSpec, VersionFolder
+from alembic_lint.parse import Migration, ParseFailure
+
+Parsed = Migration | ParseFailure
+Facts = Callable[[Sequence[Path]], Sequence[Parsed]]  # parse files from disk, in order
+
+
+@dataclass
+class _Unit:
+    folder: Path
+    location: Path
+    files: tuple[Path, ...]
+
+
+def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
+    """The revision graphs of one script directory (one, unless subfolders form separate trees)."""
+    if spec.recursive:
+        return [VersionFolder(spec.root, spec.locations, True, list_migration_files(spec.locations, True), spec.config)]
+    top = list_migration_files(spec.locations, False)
+    units = [unit for location in spec.locations for unit in _units(location)]
+    if not units:
+        return [VersionFolder(spec.root, spec.locations, False, top, spec.config)]
+    every = top + tuple(path for unit in units for path in unit.files)
+    joined, trees, dropped = _group(top, units, dict(zip(every, facts(every), strict=True)))
+    if not top and not joined and len(trees) <= 1:  # at most one tree below an empty top level: the graph
+        joined, trees = trees[0] if trees else [], []
+    excluded = tuple(unit.folder for unit in dropped) + tuple(unit.folder for tree in trees for unit in tree)
+    files = list_migration_files(spec.locations, True, excluded) if joined else top
+    out = []
+    if top or joined or not trees:
+        out.append(VersionFolder(spec.root, spec.locations, bool(joined), files, spec.config, excluded=excluded))
+    for tree in trees:
+        locations = tuple(unit.folder for unit in tree)
+        name = ", ".join(unit.folder.relative_to(unit.location).as_posix() for unit in tree)
+        out.append(
+            VersionFolder(spec.root, locations, True, list_migration_files(locations, True), spec.config, name=name)
+        )
+    return out
+
+
+def _units(location: Path) -> list[_Unit]:
+    """The first-level subfolders of a location that hold .py files, as alembic would walk them."""
+    try:
+        with os.scandir(location) as scan:
+            folders = sorted(
+                entry.name
+                for entry in scan
+                if not entry.name.endswith("__pycache__") and not entry.is_symlink() and entry.is_dir()
+            )
+    except OSError:
+        return []
+    units = []
+    for name in folders:
+        files = list_migration_files([location / name], True)
+        if files:
+            units.append(_Unit(location / name, location, files))
+    return units
+
+
+def _group(
+    top: tuple[Path, ...], units: list[_Unit], parsed: dict[Path, Parsed]
+) -> tuple[list[_Unit], list[list[_Unit]], list[_Unit]]:
+    """(the units joined to the top-level files, the other trees, the units holding no migration)."""
+    parent = list(range(len(units) + 1))  # union-find over the units; 0 is the top level
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(a: int, b: int) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # the top level stays the root of its group
+
+    owner: dict[str, int] = {}
+    references: list[tuple[int, str]] = []
+    dropped: list[_Unit] = []
+    for node, unit in enumerate(units, start=1):
+        migrations = [item for item in map(parsed.get, unit.files) if isinstance(item, Migration)]
+        migrations = [item for item in migrations if item.revision is not None]  # not helper modules
+        if not migrations:
+            if any(isinstance(parsed.get(path), ParseFailure) for path in unit.files):
+                union(0, node)  # what its files say is unknown: report them with the top level's
+            else:
+                dropped.append(unit)
+            continue
+        for item in migrations:
+            for ident in (*_strings(item, "revision"), *_strings(item, "branch_labels")):
+                owner.setdefault(ident, node)
+            references.extend((node, ref) for ref in (*_strings(item, "down_revision"), *_strings(item, "depends_on")))
+    for item in map(parsed.get, top):
+        if isinstance(item, Migration):
+            owner.update(dict.fromkeys(_strings(item, "revision"), 0))
+            references.extend((0, ref) for ref in (*_strings(item, "down_revision"), *_strings(item, "depends_on")))
+    for node, ref in references:
+        other = owner.get(ref)
+        if other is not None:
+            union(node, other)
+    groups: dict[int, list[_Unit]] = {}
+    for node, unit in enumerate(units, start=1):
+        if unit not in dropped:
+            groups.setdefault(find(node), []).append(unit)
+    joined = groups.pop(0, [])
+    return joined, list(groups.values()), dropped
+
+
+def _strings(item: Migration, name: str) -> tuple[str, ...]:
+    binding = item.binding(name)
+    return binding.strings if binding is not None else ()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.parse import ParseFailure
+from alembic_lint.rules.base import Context, GraphRule
+
+UNREADABLE = ("read", "decode")  # the ParseFailure kinds this rule reports (ALM000 has the rest)
+
+
+class UnreadableFile(GraphRule):
+    """A migration file cannot be read or decoded.
+
+    ## What it does
+    Reports a file of a versions folder that cannot be read (a dangling symbolic
+    link, a link loop, no permission, deleted while being checked) or whose bytes
+    are not text in its declared encoding. The rest of the folder is still checked.
+
+    ## Why is this bad?
+    alembic loads every file of the versions folder for every command: one it
+    cannot read makes `alembic upgrade` fail, and whatever revision it holds is
+    missing from the graph.
+
+    ## Example
+    ```console
+    $ ls -l migrations/versions/
+    3c4d5e6f7a8b_add_index.py -> ../../shared/3c4d5e6f7a8b_add_index.py  (the target was deleted)
+    ```
+
+    ## Use instead
+    Restore the file (or the link's target), give it read permission, or save it
+    as UTF-8 (or with the `# -*- coding: ... -*-` line of its real encoding).
+    """
+
+    code = "ALM011"
+    name = "unreadable-file"
+
+    def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        for failure in graph.opaque:
+            if isinstance(failure, ParseFailure) and failure.kind in UNREADABLE:
+                yield self.diagnostic(failure.path, failure.span, failure.message)
