@@ -185,36 +185,18 @@ def _count(text: str) -> int:
 
 
 def _server_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="alembic-lint server",
-        description="Run the language server on stdin/stdout (needs `pip install 'alembic-lint[lsp]'`).",
-    )
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead (for debugging)")
-    parser.add_argument(
-        "--log-level",
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        default="WARNING",
-        type=str.upper,
-        help="what to log to stderr (default: WARNING)",
-    )
-    return parser
+    from alembic_lint_lsp.command import parser  # the server's own package: no pygls needed for this
+
+    return parser()
 
 
 def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    tcp: tuple[str, int] | None = None
-    if args.tcp is not None:
-        host, _, port = args.tcp.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise UsageError(f"--tcp {args.tcp!r}: expected HOST:PORT, e.g. 127.0.0.1:2087")
-        tcp = (host, int(port))
-    try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
-    except ImportError:
-        raise UsageError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
-    from alembic_lint_lsp.server import serve
+    from alembic_lint_lsp.command import ServerError, run
 
-    return serve(tcp, args.log_level)
+    try:
+        return run(args)
+    except ServerError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -96,7 +96,7 @@ def _group(
         if a != b:
             parent[max(a, b)] = min(a, b)  # the top level stays the root of its group
 
-    owner: dict[str, int] = {}
+    owners: dict[str, set[int]] = {}  # revision id or branch label -> the units declaring it
     references: list[tuple[int, str]] = []
     dropped: list[_Unit] = []
     for node, unit in enumerate(units, start=1):
@@ -108,24 +108,28 @@ def _group(
             else:
                 dropped.append(unit)
             continue
-        for item in migrations:
-            for ident in (*_strings(item, "revision"), *_strings(item, "branch_labels")):
-                owner.setdefault(ident, node)
-            references.extend((node, ref) for ref in (*_strings(item, "down_revision"), *_strings(item, "depends_on")))
-    for item in map(parsed.get, top):
-        if isinstance(item, Migration):
-            owner.update(dict.fromkeys(_strings(item, "revision"), 0))
-            references.extend((0, ref) for ref in (*_strings(item, "down_revision"), *_strings(item, "depends_on")))
+        _declare(owners, references, node, migrations)
+    _declare(owners, references, 0, [item for item in map(parsed.get, top) if isinstance(item, Migration)])
     for node, ref in references:
-        other = owner.get(ref)
-        if other is not None:
-            union(node, other)
+        # A reference resolved inside its own unit joins nothing: prefect's dialect trees share some ids.
+        if node not in owners.get(ref, ()):
+            for other in owners.get(ref, ()):
+                union(node, other)
     groups: dict[int, list[_Unit]] = {}
     for node, unit in enumerate(units, start=1):
         if unit not in dropped:
             groups.setdefault(find(node), []).append(unit)
     joined = groups.pop(0, [])
     return joined, list(groups.values()), dropped
+
+
+def _declare(
+    owners: dict[str, set[int]], references: list[tuple[int, str]], node: int, migrations: list[Migration]
+) -> None:
+    for item in migrations:
+        for ident in (*_strings(item, "revision"), *_strings(item, "branch_labels")):
+            owners.setdefault(ident, set()).add(node)
+        references.extend((node, ref) for ref in (*_strings(item, "down_revision"), *_strings(item, "depends_on")))
 
 
 def _strings(item: Migration, name: str) -> tuple[str, ...]:

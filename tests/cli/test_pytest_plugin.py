@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import migration_source
+from helpers import migration_source
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,0 +1,69 @@
+"""Handlers: code actions (the rule's own fix, and noqa comments for the line or the file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from lsprotocol import types
+
+from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.source import split_lines
+from alembic_lint_lsp import noqa
+from alembic_lint_lsp.positions import Lines
+from alembic_lint_lsp.server import AlembicLintServer, guarded, server
+
+
+def _text_edits(ls: AlembicLintServer, lines: Lines, edits: Iterable[Edit]) -> list[types.TextEdit]:
+    return [types.TextEdit(ls.range(lines, edit.span), edit.text) for edit in edits]
+
+
+def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
+    return (span.line, span.col) <= end and start <= (span.end_line, span.end_col)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
+)
+@guarded
+async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    only = params.context.only
+    if only and not any(types.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
+        return None
+    found = await ls.linted(params.text_document.uri)
+    if found is None:
+        return None
+    path, state = found
+    text = ls.session.text_of(path) or ""
+    lines = Lines(text, ls.encoding)
+    start = ls.position(lines, params.range.start)
+    end = ls.position(lines, params.range.end)
+    comments = noqa.Comments(split_lines(text))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    document_uri = params.text_document.uri
+    cache: dict[Path, Lines] = {path: lines}
+    actions: dict[str, types.CodeAction] = {}
+
+    def add(title: str, diagnostic: types.Diagnostic, edits: list[types.TextEdit], preferred: bool = False) -> None:
+        if title not in actions:
+            actions[title] = types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                is_preferred=preferred or None,
+                edit=types.WorkspaceEdit(changes={document_uri: edits}),
+            )
+
+    for diagnostic in state.diagnostics.get(path, ()):
+        if not _overlaps(diagnostic.span, start, end):
+            continue
+        lsp_diagnostic = ls.to_lsp(diagnostic, cache)
+        if diagnostic.fix is not None:
+            add(diagnostic.fix.title, lsp_diagnostic, _text_edits(ls, lines, diagnostic.fix.edits), diagnostic.fix.safe)
+        line_edit = noqa.line_edit(comments, diagnostic.span.line, diagnostic.code)
+        if line_edit is not None:
+            add(f"Disable {diagnostic.code} for this line", lsp_diagnostic, _text_edits(ls, lines, [line_edit]))
+        file_edit = noqa.file_edit(comments, diagnostic.code, newline)
+        if file_edit is not None:
+            add(f"Disable {diagnostic.code} for this file", lsp_diagnostic, _text_edits(ls, lines, [file_edit]))
+    return list(actions.values())
