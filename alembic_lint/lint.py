@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.diagnostics import Diagnostic, Span
 from alembic_lint.discover import ConfigProblem, VersionFolder
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
@@ -178,11 +178,15 @@ def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings)
 
 
 def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
-    """Lint one script directory; with `cache`, through its per-file cache (see cache.py)."""
+    """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
+    of it that could not be listed is reported like a file that cannot be read (ALM011)."""
     with gc_paused():
-        if cache is not None and cache.enabled:
+        if cache is not None and cache.enabled and not folder.unlisted:
             return _lint_folder_cached(folder, settings, cache)
-        parsed = parse_files(folder.files)
+        parsed = parse_files(folder.files) + [
+            ParseFailure(path, Span.point(1), f"cannot list folder: {reason}", "read")
+            for path, reason in folder.unlisted
+        ]
         graph, diagnostics = check(parsed, settings, root=folder.root)
         return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
 

@@ -64,8 +64,11 @@ def _graphs(settings: Settings) -> tuple[VersionFolder, ...]:
     out = []
     for name, locations in settings.version_locations or ():
         root = Path(os.path.commonpath(locations))
-        files = list_migration_files(locations, recursive=True)
-        out.append(VersionFolder(root, locations, True, files, settings.config_path, name=name))
+        unlisted: list[tuple[Path, str]] = []
+        files = list_migration_files(locations, True, (), unlisted)
+        out.append(
+            VersionFolder(root, locations, True, files, settings.config_path, name=name, unlisted=tuple(unlisted))
+        )
     return tuple(out)
 
 

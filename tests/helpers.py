@@ -39,6 +39,15 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def tree(base: Path, files: dict[str, str]) -> Path:
+    """Write files (path relative to base -> text) below base; returns base."""
+    for rel, text in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return base
+
+
 def assert_golden(name: str, actual: str) -> None:
     """Compare with tests/golden/NAME; ALEMBIC_LINT_UPDATE_GOLDEN=1 rewrites it first (see its README)."""
     path = GOLDEN / name

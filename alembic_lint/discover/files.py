@@ -15,10 +15,16 @@ from pathlib import Path
 MIGRATION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 
 
-def list_migration_files(locations: Sequence[Path], recursive: bool, excluded: Sequence[Path] = ()) -> tuple[Path, ...]:
+def list_migration_files(
+    locations: Sequence[Path],
+    recursive: bool,
+    excluded: Sequence[Path] = (),
+    unlisted: list[tuple[Path, str]] | None = None,
+) -> tuple[Path, ...]:
     """alembic's walk: top-down, names sorted, `__pycache__` skipped, links to folders not followed.
 
     `excluded` are subfolders that belong to another revision graph: they are not entered.
+    Folders that cannot be listed are added to `unlisted` with the reason (they may hide migrations).
     A file reached twice (two overlapping locations, or a link to a file already
     listed) counts once, like alembic's "loaded twice! ignoring". Only links are
     resolved one by one: a plain file's real path is its folder's real path plus
@@ -32,7 +38,7 @@ def list_migration_files(locations: Sequence[Path], recursive: bool, excluded: S
     for location in locations:
         if not location.is_dir():
             continue
-        for folder, entries in _walk(str(location), recursive, skip):
+        for folder, entries in _walk(str(location), recursive, skip, unlisted):
             if folder.endswith("__pycache__"):
                 continue
             real_folder = os.path.realpath(folder)
@@ -60,7 +66,9 @@ def list_migration_files(locations: Sequence[Path], recursive: bool, excluded: S
     return tuple(files)
 
 
-def _walk(top: str, recursive: bool, skip: frozenset[str]) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+def _walk(
+    top: str, recursive: bool, skip: frozenset[str], unlisted: list[tuple[Path, str]] | None
+) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """`os.walk(top)` with sorted names, as (folder, non-folder entries): depth first, top-down,
     `*__pycache__` folders skipped, links to folders listed as folders but not entered."""
     stack = [top]
@@ -69,7 +77,9 @@ def _walk(top: str, recursive: bool, skip: frozenset[str]) -> Iterator[tuple[str
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError:
+        except OSError as exc:
+            if unlisted is not None and not isinstance(exc, FileNotFoundError):
+                unlisted.append((Path(folder), exc.strerror or str(exc)))
             continue
         files: list[os.DirEntry[str]] = []
         subfolders: list[str] = []

@@ -31,6 +31,7 @@ class VersionFolder:
     only: frozenset[Path] | None = None  # report only these files (a file was given)
     name: str = ""  # a graph of several in one script directory (or a named `version-locations` graph)
     excluded: tuple[Path, ...] = ()
+    unlisted: tuple[tuple[Path, str], ...] = ()  # folders of it that could not be listed, and why
 
     def holds(self, path: Path) -> bool:
         """True when alembic would load `path` as a migration of this graph (it need not exist)."""

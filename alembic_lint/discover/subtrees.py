@@ -37,27 +37,31 @@ class _Unit:
 def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     """The revision graphs of one script directory (one, unless subfolders form separate trees)."""
     if spec.recursive:
-        return [VersionFolder(spec.root, spec.locations, True, list_migration_files(spec.locations, True), spec.config)]
+        return [_graph(spec, spec.locations, True)]
     top = list_migration_files(spec.locations, False)
     units = [unit for location in spec.locations for unit in _units(location)]
     if not units:
-        return [VersionFolder(spec.root, spec.locations, False, top, spec.config)]
+        return [_graph(spec, spec.locations, False)]
     every = top + tuple(path for unit in units for path in unit.files)
     joined, trees, dropped = _group(top, units, dict(zip(every, facts(every), strict=True)))
     if not top and not joined and len(trees) <= 1:  # at most one tree below an empty top level: the graph
         joined, trees = trees[0] if trees else [], []
     excluded = tuple(unit.folder for unit in dropped) + tuple(unit.folder for tree in trees for unit in tree)
-    files = list_migration_files(spec.locations, True, excluded) if joined else top
     out = []
     if top or joined or not trees:
-        out.append(VersionFolder(spec.root, spec.locations, bool(joined), files, spec.config, excluded=excluded))
+        out.append(_graph(spec, spec.locations, bool(joined), excluded if joined else ()))
     for tree in trees:
-        locations = tuple(unit.folder for unit in tree)
         name = ", ".join(unit.folder.relative_to(unit.location).as_posix() for unit in tree)
-        out.append(
-            VersionFolder(spec.root, locations, True, list_migration_files(locations, True), spec.config, name=name)
-        )
+        out.append(_graph(spec, tuple(unit.folder for unit in tree), True, name=name))
     return out
+
+
+def _graph(
+    spec: ScriptSpec, locations: tuple[Path, ...], recursive: bool, excluded: tuple[Path, ...] = (), name: str = ""
+) -> VersionFolder:
+    unlisted: list[tuple[Path, str]] = []
+    files = list_migration_files(locations, recursive, excluded, unlisted)
+    return VersionFolder(spec.root, locations, recursive, files, spec.config, None, name, excluded, tuple(unlisted))
 
 
 def _units(location: Path) -> list[_Unit]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import tree
 
 from alembic_lint.discover import DiscoveryError, VersionFolder, discover, find
 from alembic_lint.rules.unresolved_configuration import message
@@ -21,15 +22,6 @@ from alembic_lint.rules.unresolved_configuration import message
 ALEMBIC_ORACLE = "1.16"
 MIGRATION = "revision = {rev!r}\ndown_revision = {down!r}\n"
 INI = "[alembic]\nscript_location = %(here)s/alembic\n"
-
-
-def tree(base: Path, files: dict[str, str]) -> Path:
-    """Write files (relative path -> text) below base."""
-    for rel, text in files.items():
-        path = base / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return base
 
 
 def migration(rev: str, down: str | None = None) -> str:
@@ -323,12 +315,13 @@ def test_ini_wins_over_toml_key_by_key(tmp_path: Path, alembic_config: ReadConfi
 
 
 # -- package resources ------------------------------------------------------------------
+@pytest.mark.parametrize("resource", ["shop.db:migrations", "shop:db:migrations"])  # alembic splits on every colon
 @pytest.mark.parametrize("base", ["", "src/"])
 def test_package_resource_script_location(
-    tmp_path: Path, base: str, alembic_config: ReadConfig, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, base: str, resource: str, alembic_config: ReadConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {
-        "alembic.ini": "[alembic]\nscript_location = shop.db:migrations\n",
+        "alembic.ini": f"[alembic]\nscript_location = {resource}\n",
         f"{base}shop/__init__.py": "",
         f"{base}shop/db/__init__.py": "",
         **script_dir(f"{base}shop/db/migrations", a1=None),
