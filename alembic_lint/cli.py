@@ -226,8 +226,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if args.statistics and output_format not in STATISTICS_FORMATS:
         raise UsageError(
-            f"--statistics prints counts as text or json, not {output_format}; "
-            f"use --format {' or --format '.join(STATISTICS_FORMATS)}"
+            f"--statistics cannot be written as {output_format}: use --format "
+            f"{', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}"
         )
     result = LintResult()
     for settings, paths in groups.items():
@@ -403,10 +403,20 @@ def _command(argv: list[str]) -> tuple[str, list[str]]:
     return "check", argv
 
 
+def _any_file_name(stream: TextIO) -> TextIO:
+    """The console stream, set to write a file name that is not valid UTF-8 as its own bytes
+    (surrogateescape, as `ls` shows it) instead of failing in the middle of the report."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="surrogateescape")
+    return stream
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = out or _any_file_name(sys.stdout)
+    err = err or _any_file_name(sys.stderr)
     if argv == ["--version"]:  # no parser built: editors and hooks call it often
         out.write(f"alembic-lint {__version__}\n")
         return EXIT_CLEAN

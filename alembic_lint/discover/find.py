@@ -93,7 +93,7 @@ class _Finder:
         locations: set[Path] = set()  # not walked into: they hold migrations, not script directories
         for listing in walk(top):
             spec: ScriptSpec | None = None
-            if _candidate(listing.files, listing.folders):
+            if _candidate(listing.files, listing.folders + listing.linked):
                 spec, problem = self.spec_at(listing.path, listing.files)
                 self.report(problem)
             elif listing.path not in locations:

@@ -32,6 +32,7 @@ class _Unit:
     folder: Path
     location: Path
     files: tuple[Path, ...]
+    unlisted: bool = False  # a folder of it could not be listed: what it holds is unknown
 
 
 def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
@@ -77,9 +78,10 @@ def _units(location: Path) -> list[_Unit]:
         return []
     units = []
     for name in folders:
-        files = list_migration_files([location / name], True)
-        if files:
-            units.append(_Unit(location / name, location, files))
+        unlisted: list[tuple[Path, str]] = []
+        files = list_migration_files([location / name], True, (), unlisted)
+        if files or unlisted:
+            units.append(_Unit(location / name, location, files, bool(unlisted)))
     return units
 
 
@@ -103,12 +105,15 @@ def _group(
     owners: dict[str, set[int]] = {}  # revision id or branch label -> the units declaring it
     references: list[tuple[int, str]] = []
     dropped: list[_Unit] = []
+    unknown = {0} if any(isinstance(parsed.get(path), ParseFailure) for path in top) else set()
     for node, unit in enumerate(units, start=1):
+        if unit.unlisted or any(isinstance(parsed.get(path), ParseFailure) for path in unit.files):
+            unknown.add(node)  # files whose revisions are unknown: they may declare what others reference
         migrations = [item for item in map(parsed.get, unit.files) if isinstance(item, Migration)]
         migrations = [item for item in migrations if item.revision is not None]  # not helper modules
         if not migrations:
-            if any(isinstance(parsed.get(path), ParseFailure) for path in unit.files):
-                union(0, node)  # what its files say is unknown: report them with the top level's
+            if node in unknown:
+                union(0, node)  # report them with the top level's
             else:
                 dropped.append(unit)
             continue
@@ -116,9 +121,9 @@ def _group(
     _declare(owners, references, 0, [item for item in map(parsed.get, top) if isinstance(item, Migration)])
     for node, ref in references:
         # A reference resolved inside its own unit joins nothing: prefect's dialect trees share some ids.
-        if node not in owners.get(ref, ()):
-            for other in owners.get(ref, ()):
-                union(node, other)
+        # One resolved nowhere may name a revision of a file that could not be read.
+        for other in owners.get(ref, unknown) if node not in owners.get(ref, ()) else ():
+            union(node, other)
     groups: dict[int, list[_Unit]] = {}
     for node, unit in enumerate(units, start=1):
         if unit not in dropped:

@@ -25,7 +25,8 @@ class Listing:
 
     path: Path
     files: frozenset[str]
-    folders: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # the walk goes into these
+    linked: list[str] = field(default_factory=list)  # links to folders: not walked (a versions folder may be one)
 
 
 def walk(top: Path) -> Iterator[Listing]:
@@ -43,8 +44,12 @@ def walk(top: Path) -> Iterator[Listing]:
             continue
         if ".gitignore" in files:
             ignores = ignores.below(folder)
+        folders = [entry for entry in entries if _is_dir(entry)]
         listing = Listing(
-            folder, files, [entry.name for entry in entries if _is_dir(entry) and not _skipped(entry, folder, ignores)]
+            folder,
+            files,
+            [entry.name for entry in folders if not _skipped(entry, folder, ignores)],
+            [entry.name for entry in folders if entry.is_symlink()],
         )
         yield listing
         stack.extend((folder / name, ignores) for name in reversed(listing.folders))

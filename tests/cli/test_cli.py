@@ -481,3 +481,57 @@ def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
         f"alembic-lint: error: {NOTHING.format(tmp=tmp_path / 'app')}\n",
         2,
     )
+
+
+# -- options before the subcommand, --statistics with every format ---------------------------------
+@pytest.mark.usefixtures("project")
+def test_options_before_the_subcommand_are_the_subcommands() -> None:
+    graph = run("graph", "--no-cache", "versions")
+    assert graph[2] == 0
+    assert run("--no-cache", "graph", "versions") == graph
+    assert run("--no-cache", "--", "graph") == ("", "alembic-lint: error: graph: no such file or directory\n", 2)
+    assert run("--cache-dir", "graph", "graph", "versions") == graph  # DIR named `graph` is not the subcommand
+    out, err, code = run("--select", "ALM001", "graph", "versions")  # graph has no --select: argparse says so
+    assert (out, err.splitlines()[-1], code) == (
+        "",
+        "alembic-lint graph: error: unrecognized arguments: --select versions",
+        2,
+    )
+
+
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize(
+    "output_format", ["text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif"]
+)
+def test_statistics_with_every_format(output_format: str) -> None:
+    from alembic_lint.report import FORMAT_NAMES
+
+    assert set(FORMAT_NAMES) == {"text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"}
+    out, err, code = run("--statistics", "--format", output_format)
+    summary = "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n"
+    if output_format == "json":
+        assert (json.loads(out), err, code) == (
+            [
+                {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": False, "fixable_count": 0},
+                {"code": "ALM002", "name": "missing-down-revision", "count": 1, "fixable": False, "fixable_count": 0},
+            ],
+            summary,
+            1,
+        )
+    elif output_format in ("text", "full", "grouped"):
+        assert (out, err, code) == ("2\tALM001\tmultiple-heads\n1\tALM002\tmissing-down-revision\n", summary, 1)
+    else:
+        assert (out, err, code) == (
+            "",
+            f"alembic-lint: error: --statistics cannot be written as {output_format}: "
+            "use --format text, full, grouped or json\n",
+            2,
+        )
+
+
+@pytest.mark.usefixtures("project")
+def test_statistics_refuse_junit_too() -> None:
+    assert run("--statistics", "--format", "junit")[1:] == (
+        "alembic-lint: error: --statistics cannot be written as junit: use --format text, full, grouped or json\n",
+        2,
+    )
