@@ -10,10 +10,14 @@ from alembic_lint_lsp.server import server
 
 
 class _OneLine(logging.Filter):
-    """pygls logs a message it cannot read with a traceback; keep it to one line below DEBUG."""
+    """pygls logs a message it cannot read with a traceback (attached, or formatted into the
+    message); keep each record to its first line unless the log level is DEBUG."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.exc_info = record.exc_text = None
+        text = record.getMessage()
+        if "\n" in text:
+            record.msg, record.args = text.split("\n", 1)[0], None
         return True
 
 
