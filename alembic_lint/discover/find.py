@@ -126,7 +126,18 @@ class _Finder:
             if spec.config is not None:
                 return spec, None
             laid_out = laid_out or (spec, problem)
+        if laid_out is None:  # a versions folder on its own, as the walk from a folder above finds it
+            versions = next((folder for folder in path.parents if VERSIONS.match(folder.name)), None)
+            bare = bare_versions(versions, _names(versions)) if versions is not None else None
+            laid_out = (bare, None) if bare is not None else None
         return laid_out
+
+
+def _names(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
 
 
 def _candidate(files: frozenset[str], folders: list[str]) -> bool:
