@@ -131,23 +131,29 @@ def _reason(exc: Exception) -> str:
 
 
 def _ini_positions(text: str) -> dict[str, Span]:
-    """Where each key of [alembic] (or [DEFAULT]) is written: keys are case-insensitive."""
-    positions: dict[str, Span] = {}
-    section = None
+    """Where each key of [alembic] (or [DEFAULT], when [alembic] lacks it) is written."""
+    return _positions(text, "alembic", r"\s*[=:]", defaults="DEFAULT")
+
+
+def _positions(text: str, section: str, separator: str, defaults: str = "") -> dict[str, Span]:
+    """Where the section's header and each of its KEYS is first written (ini keys are case-insensitive;
+    a TOML key may be quoted). Indented lines are continuations, not keys."""
+    found: dict[str | None, dict[str, Span]] = {section: {}, defaults: {}}
+    current = None
     for number, line in enumerate(text.splitlines(), start=1):
         header = _SECTION.match(line)
         if header:
-            section = header.group(1).strip()
-            if section == "alembic" and HEADER not in positions:
-                positions[HEADER] = Span(number, 0, number, len(line.rstrip()))
+            current = header.group(1).strip()
+            if current == section:
+                found[section].setdefault(HEADER, Span(number, 0, number, len(line.rstrip())))
             continue
-        if section not in ("alembic", "DEFAULT") or line[:1].isspace():
+        if current not in found or line[:1].isspace() or not re.search(separator, line):
             continue
-        key = re.split(r"\s*[=:]", line, maxsplit=1)[0].strip().lower()
-        if key in KEYS and (key not in positions or section == "alembic"):
+        key = re.split(separator, line, maxsplit=1)[0].strip().strip("\"'").lower()
+        if key in KEYS:
             start = len(line) - len(line.lstrip())
-            positions[key] = Span(number, start, number, start + len(key))
-    return positions
+            found[current].setdefault(key, Span(number, start, number, start + len(key)))
+    return {**found[defaults], **found[section]}
 
 
 def _has_tool_alembic(path: Path) -> bool:
@@ -207,19 +213,4 @@ def _shown(value: object) -> str:
 
 def _toml_positions(text: str) -> dict[str, Span]:
     """Where each key of the [tool.alembic] table is written."""
-    positions: dict[str, Span] = {}
-    inside = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _SECTION.match(line)
-        if header:
-            inside = header.group(1).strip() == "tool.alembic"
-            if inside and HEADER not in positions:
-                positions[HEADER] = Span(number, 0, number, len(line.rstrip()))
-            continue
-        if not inside:
-            continue
-        key = line.split("=", 1)[0].strip().strip("\"'")
-        if key in KEYS and "=" in line and key not in positions:
-            start = len(line) - len(line.lstrip())
-            positions[key] = Span(number, start, number, start + len(key))
-    return positions
+    return _positions(text, "tool.alembic", r"\s*=")

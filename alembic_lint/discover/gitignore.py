@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic_lint.globs import translate
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -28,19 +30,16 @@ class Ignores:
 
     @classmethod
     def above(cls, folder: Path) -> Ignores:
-        """The patterns of the repository holding `folder`, from its top down to `folder`'s parent
-        (`.git/info/exclude` first); none when `folder` is not in a git checkout."""
-        chain: list[Path] = []
-        for parent in folder.parents:
-            chain.append(parent)
-            if (parent / ".git").exists():
-                break
-        else:
+        """The patterns that apply inside `folder` before its own .gitignore: the repository's
+        `.git/info/exclude`, then the .gitignore files from its top down to `folder`'s parent;
+        none when `folder` is not in a git checkout."""
+        top = next((parent for parent in (folder, *folder.parents) if (parent / ".git").exists()), None)
+        if top is None:
             return cls()
-        top = chain[-1]
         patterns = read(top / ".git" / "info" / "exclude", top)
-        for parent in reversed(chain):
-            patterns += read(parent / ".gitignore", parent)
+        for parent in reversed(folder.parents):
+            if parent == top or top in parent.parents:
+                patterns += read(parent / ".gitignore", parent)
         return cls(patterns)
 
     def below(self, folder: Path) -> Ignores:
@@ -97,36 +96,5 @@ def _pattern(line: str, base: Path) -> Pattern | None:
 
 @functools.lru_cache(maxsize=1024)
 def _compile(glob: str) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(glob):
-        char = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == len(glob):
-            out.append("/.*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif char == "*":
-            out.append("[^/]*")
-            i += 1
-        elif char == "?":
-            out.append("[^/]")
-            i += 1
-        elif char == "[" and "]" in glob[i + 2 :]:
-            end = glob.index("]", i + 2)
-            body = glob[i + 1 : end]
-            negate = body[:1] in ("!", "^")
-            body = body[1:] if negate else body
-            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-        elif char == "\\" and i + 1 < len(glob):
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(char))
-            i += 1
-    return re.compile("".join(out))
+    """A .gitignore pattern is a glob (`**/` any folders, `/**` everything inside): the same as `exclude`'s."""
+    return re.compile(translate(glob.replace("\\", "")))  # `\*` escapes: the rare literal, taken as the glob

@@ -567,3 +567,28 @@ def test_a_script_directory_named_in_a_roundabout_way_is_found_once(tmp_path: Pa
     assert [(f.root, f.config) for f in discover([tmp_path])] == [
         (tmp_path / "config/../db/alembic", tmp_path / "config/alembic.ini")
     ]
+
+
+# -- the walk from a root ------------------------------------------------------------------------
+def test_the_walk_skips_what_git_ignores_and_virtualenvs(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        {
+            ".git/info/exclude": "scratch/\n",
+            ".gitignore": "# generated\n/out/\n*.tmp.d/\ndeps/**\n!deps/keep/\n",
+            "services/.gitignore": "local/\n",
+            **script_dir("services/api/alembic", a1=None),
+            **script_dir("services/local/alembic", l1=None),  # services/.gitignore
+            **script_dir("out/alembic", o1=None),  # anchored at the root
+            **script_dir("lib/out/alembic", k1=None),  # not the root's out/
+            **script_dir("x.tmp.d/alembic", t1=None),
+            **script_dir("deps/vendored/alembic", d1=None),
+            **script_dir("scratch/alembic", s1=None),  # .git/info/exclude
+            **script_dir("py311/alembic", v1=None),
+            "py311/pyvenv.cfg": "home = /usr/bin\n",  # a virtualenv, whatever its name
+        },
+    )
+    assert [f.root.relative_to(tmp_path).as_posix() for f in discover([tmp_path])] == [
+        "lib/out/alembic",
+        "services/api/alembic",
+    ]
