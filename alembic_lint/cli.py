@@ -99,6 +99,9 @@ def _check_parser() -> argparse.ArgumentParser:
     config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
     _add_cache_arguments(parser)
+    from alembic_lint.fix import cli as fix_cli
+
+    fix_cli.add_arguments(parser)
     return parser
 
 
@@ -201,6 +204,7 @@ def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.config import resolve_settings
+    from alembic_lint.fix import cli as fix_cli
     from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import FORMAT_NAMES, summary
     from alembic_lint.settings import RuleSelection
@@ -216,7 +220,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     groups: dict[Settings, list[Path]] = {}
     for path in args.paths or [Path(".")]:
         settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
-        groups.setdefault(settings, []).append(path)
+        groups.setdefault(fix_cli.adjust(settings, args), []).append(path)
     first = next(iter(groups))  # the configuration of the first path chooses the default output format
     output_format = args.format or first.output_format or "text"
     if output_format not in FORMAT_NAMES:
@@ -229,6 +233,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--statistics cannot be written as {output_format}: use --format "
             f"{', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}"
         )
+    fixing = fix_cli.start(args, groups, out, err) if fix_cli.requested(args) else None
+    if fixing is not None and fixing.exit is not None:
+        return fixing.exit  # --diff, --add-noqa
     result = LintResult()
     for settings, paths in groups.items():
         found = lint(paths, settings, cache=_cache_options(args, settings))
@@ -237,7 +244,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     _emit(_report(args, output_format, diagnostics, result, cwd, out), args.output_file, out)
-    err.write(summary(diagnostics, result.files) + "\n")
+    err.write((fixing.summary(diagnostics, result.files) if fixing else summary(diagnostics, result.files)) + "\n")
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_CLEAN
@@ -336,6 +343,9 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = _graph_settings(args)
     folder = _one_graph(args, settings, err)
     parsed = parse_folder(folder, _cache_options(args, settings), settings.config_path)
+    from alembic_lint.fix.git_revisions import resolve
+
+    parsed = list(resolve(parsed)[0])  # `get_down_revision()` (alembic-git-revisions) made literal
     try:
         if args.format in ("mermaid", "dot"):
             graph, text = _picture(args, parsed, folder.root, settings)
@@ -383,7 +393,7 @@ def _rule_text(rule: Rule) -> str:
 
 # Options that take a value, of every subcommand: `--cache-dir DIR graph .` must not read DIR as a path.
 _VALUED = ("--select", "--extend-select", "--ignore", "--format", "--output-file", "--config", "--cache-dir")
-_VALUED += ("--cache-check", "--since", "--heads-only-context", "--tcp", "--log-level")
+_VALUED += ("--cache-check", "--since", "--heads-only-context", "--tcp", "--log-level", "--heads-strategy")
 
 
 def _command(argv: list[str]) -> tuple[str, list[str]]:

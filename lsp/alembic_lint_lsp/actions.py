@@ -1,4 +1,4 @@
-"""Handlers: code actions (the rule's own fix, and noqa comments for the line or the file)."""
+"""Handlers: code actions (the rules' fixes, from `fixes`, and noqa comments for the line or the file)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from alembic_lint.diagnostics import Edit, Span
 from alembic_lint.source import split_lines
-from alembic_lint_lsp import noqa
+from alembic_lint_lsp import fixes, noqa
 from alembic_lint_lsp.positions import Lines
 from alembic_lint_lsp.server import AlembicLintServer, guarded, server
 
@@ -22,13 +22,14 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
     return (span.line, span.col) <= end and start <= (span.end_line, span.end_col)
 
 
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
-)
+fixes.register(server)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=fixes.KINDS))
 @guarded
 async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    only = params.context.only
-    if only and not any(types.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
+    quick, fix_all = fixes.wanted(params.context.only)
+    if not (quick or fix_all):
         return None
     found = await ls.linted(params.text_document.uri)
     if found is None:
@@ -44,26 +45,27 @@ async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> 
     cache: dict[Path, Lines] = {path: lines}
     actions: dict[str, types.CodeAction] = {}
 
-    def add(title: str, diagnostic: types.Diagnostic, edits: list[types.TextEdit], preferred: bool = False) -> None:
+    def add(title: str, diagnostic: types.Diagnostic, edits: list[types.TextEdit]) -> None:
         if title not in actions:
             actions[title] = types.CodeAction(
                 title=title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                is_preferred=preferred or None,
                 edit=types.WorkspaceEdit(changes={document_uri: edits}),
             )
 
     for diagnostic in state.diagnostics.get(path, ()):
-        if not _overlaps(diagnostic.span, start, end):
+        if not quick or not _overlaps(diagnostic.span, start, end):
             continue
         lsp_diagnostic = ls.to_lsp(diagnostic, cache)
-        if diagnostic.fix is not None:
-            add(diagnostic.fix.title, lsp_diagnostic, _text_edits(ls, lines, diagnostic.fix.edits), diagnostic.fix.safe)
+        for action in fixes.quick_fixes(ls, state, diagnostic, lsp_diagnostic):
+            actions.setdefault(action.title, action)
         line_edit = noqa.line_edit(comments, diagnostic.span.line, diagnostic.code)
         if line_edit is not None:
             add(f"Disable {diagnostic.code} for this line", lsp_diagnostic, _text_edits(ls, lines, [line_edit]))
         file_edit = noqa.file_edit(comments, diagnostic.code, newline)
         if file_edit is not None:
             add(f"Disable {diagnostic.code} for this file", lsp_diagnostic, _text_edits(ls, lines, [file_edit]))
+    if fix_all:
+        return [*actions.values(), *fixes.fix_all(ls, state, path, state.diagnostics.get(path, ()))]
     return list(actions.values())

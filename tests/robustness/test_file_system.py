@@ -104,19 +104,20 @@ def test_a_file_without_read_permission(project: Path) -> None:
         (project / "migrations/versions/b2.py").chmod(0o644)
 
 
+def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make opening any file called `name` fail as a file without permission does."""
+    real_open = os.open
+
+    def refusing(path: object, *args: object, **kwargs: object) -> int:
+        if os.fsdecode(path).endswith(name):  # type: ignore[call-overload]
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))  # type: ignore[call-overload]
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refusing)
+
+
 def test_a_file_whose_read_is_refused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_open = open
-
-    def refusing_open(file: object, *args: object, **kwargs: object) -> object:
-        if str(file).endswith("b2.py"):
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
-
-    real_read = Path.read_bytes
-    monkeypatch.setattr("builtins.open", refusing_open)
-    monkeypatch.setattr(
-        Path, "read_bytes", lambda self: refusing_open(self) if self.name == "b2.py" else real_read(self)
-    )
+    refuse_to_open(monkeypatch, "b2.py")
     assert run() == DENIED_FILE
 
 
