@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alembic_lint.discover import ConfigProblem, DiscoveryError, VersionFolder, find, folder_for_file
+from alembic_lint.discover import ConfigProblem, DiscoveryError, VersionFolder, find, find_buffer
 from alembic_lint.discover.files import list_migration_files
 from alembic_lint.globs import matches_any
 from alembic_lint.settings import Settings
@@ -43,20 +43,29 @@ def plan(paths: Sequence[Path], settings: Settings) -> Plan:
     return _without_excluded(found, settings)
 
 
-def graph_of(path: Path, settings: Settings) -> VersionFolder | None:
-    """The graph an editor's buffer belongs to, or None: the one `version-locations` names
-    that holds it, else the one discovery finds above it; never a file `exclude` drops."""
+def plan_buffer(path: Path, settings: Settings) -> Plan:
+    """What an editor's buffer belongs to: the graph `version-locations` names that holds it, else
+    the one discovery finds above it (with the problem of a configuration beside it, if any);
+    no graph for a file `exclude` drops, or for any other file."""
     path = Path(os.path.abspath(path))
     if settings.exclude and matches_any(settings.exclude, path, settings.project_root):
-        return None
+        return Plan()
     if settings.version_locations is not None:
         graph = Plan(_graphs(settings)).folder_of(path)
+        found = Plan((graph,) if graph is not None else ())
     else:
-        graph = folder_for_file(path)
-    if graph is None:
-        return None
-    kept = _without_excluded(Plan((graph,)), settings).folders
-    return kept[0] if kept else replace(graph, files=())
+        discovery = find_buffer(path)
+        found = Plan(discovery.folders, discovery.problems)
+    kept = _without_excluded(found, settings)
+    if found.folders and not kept.folders:  # every file of it excluded but this buffer: still its graph
+        kept = replace(kept, folders=(replace(found.folders[0], files=()),))
+    return kept
+
+
+def graph_of(path: Path, settings: Settings) -> VersionFolder | None:
+    """The graph an editor's buffer belongs to, or None (see `plan_buffer`)."""
+    folders = plan_buffer(path, settings).folders
+    return folders[0] if folders else None
 
 
 def _graphs(settings: Settings) -> tuple[VersionFolder, ...]:

@@ -8,7 +8,7 @@ lists a location's migration files; `find` puts them together.
 """
 
 from alembic_lint.discover.files import MIGRATION_FILE, list_migration_files
-from alembic_lint.discover.find import discover, find, folder_for_file, held_by
+from alembic_lint.discover.find import discover, find, find_buffer, folder_for_file, held_by
 from alembic_lint.discover.folder import ConfigProblem, Discovery, DiscoveryError, ScriptSpec, VersionFolder
 from alembic_lint.discover.layouts import is_script_dir
 
@@ -21,6 +21,7 @@ __all__ = [
     "VersionFolder",
     "discover",
     "find",
+    "find_buffer",
     "folder_for_file",
     "held_by",
     "is_script_dir",

@@ -247,7 +247,8 @@ def _for_file(finder: _Finder, path: Path) -> list[VersionFolder]:
 
 
 def held_by(path: Path, finder: _Finder | None = None) -> VersionFolder | None:
-    """The graph that holds a file, found from the folders above it; None when none does."""
+    """The graph that holds a file, found from the folders above it; None when none does.
+    A configuration problem met on the way is reported to `finder`."""
     finder = finder or _Finder(None, None)
     held = finder.above(path)
     if held is None:
@@ -257,13 +258,24 @@ def held_by(path: Path, finder: _Finder | None = None) -> VersionFolder | None:
     return next((graph for graph in finder.graphs(spec) if graph.holds(path)), None)
 
 
-def folder_for_file(path: Path) -> VersionFolder | None:
-    """The graph an editor's buffer belongs to, or None (it need not exist on disk yet).
+def find_buffer(path: Path) -> Discovery:
+    """The graph an editor's buffer belongs to (none, or one), and the problem of the configuration
+    beside it when that graph was found by its layout instead. The file need not exist yet.
 
     Unlike `find([path])` this never falls back to "the file's own folder": a file counts
     only when a configuration above it names its version location, or it sits in a
-    versions folder of a script directory."""
+    versions folder of a script directory (or in a versions folder the walk would find)."""
     path = Path(os.path.abspath(path))
     if not MIGRATION_FILE.match(path.name):
-        return None
-    return held_by(path)
+        return Discovery()
+    finder = _Finder(None, None)
+    graph = held_by(path, finder)
+    if graph is None:
+        return Discovery()
+    return Discovery((graph,), tuple(finder.problems.values()))
+
+
+def folder_for_file(path: Path) -> VersionFolder | None:
+    """The graph an editor's buffer belongs to, or None (see `find_buffer`)."""
+    found = find_buffer(path).folders
+    return found[0] if found else None

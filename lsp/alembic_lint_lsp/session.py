@@ -1,7 +1,7 @@
 """The server's state, without the protocol: open buffers, the revision graphs they belong to,
 and the diagnostics last reported for every file.
 
-The unit of work is a revision graph, as the plan (`alembic_lint.plan.graph_of`) finds it
+The unit of work is a revision graph, as the plan (`alembic_lint.plan.plan_buffer`) finds it
 for a buffer: the same graph the command line lints for that file, `version-locations`
 and `exclude` included. Editing a file re-parses that file only; linting a graph rebuilds
 it from the kept parse results and runs the rules through `alembic_lint.lint.check`.
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import check
+from alembic_lint.lint import check, configuration_findings
 from alembic_lint.parallel import gc_paused
-from alembic_lint.plan import graph_of
+from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
 from alembic_lint_lsp.state import FolderState, Report, buffer_entry, read_text
 
@@ -56,17 +56,18 @@ class Session:
         if path in self._outside:
             return None
         try:
-            found = graph_of(path, self.settings(path))
+            planned = plan_buffer(path, self.settings(path))
         except (DiscoveryError, OSError) as exc:
             logger.debug("%s: cannot find its revision graph: %s", path, exc)
-            found = None
-        if found is None:
+            planned = Plan()
+        if not planned.folders:
             logger.debug("%s: in no revision graph; not linted", path)
             self._outside.add(path)
             return None
+        found = planned.folders[0]
         state = self.folders.get(found.locations)
         if state is None:
-            state = self.folders[found.locations] = FolderState(found)
+            state = self.folders[found.locations] = FolderState(found, problems=planned.problems)
         return state
 
     def text_of(self, path: Path) -> str | None:
@@ -194,10 +195,11 @@ class Session:
         else:
             graph, read = None, state.relist(self.documents)
         parsed = [entry.parsed for entry in state.linted]
+        settings = self.settings(state.folder.root)
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
-            graph, diagnostics = check(
-                parsed, self.settings(state.folder.root), root=state.folder.root, graph=graph, memo=state.memo
-            )
+            graph, diagnostics = check(parsed, settings, root=state.folder.root, graph=graph, memo=state.memo)
+        # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
+        diagnostics += configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:
             gc.collect()  # many files were read: move their parse results out of the collector's way
             gc.freeze()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.discover import VersionFolder, list_migration_files
+from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import FileRuleMemo, parse_files
 from alembic_lint.parse import Migration, ParseFailure, parse_migration
@@ -88,6 +88,7 @@ class FolderState:
     """One versions folder: its files, their parse results, its graph and diagnostics."""
 
     folder: VersionFolder
+    problems: tuple[ConfigProblem, ...] = ()  # of the configuration beside it (the graph was found by its layout)
     entries: dict[Path, Entry] = field(default_factory=dict)
     graph: RevisionGraph | None = None
     diagnostics: Report = field(default_factory=dict)  # files with findings only

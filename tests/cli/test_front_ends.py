@@ -155,5 +155,9 @@ def test_a_versions_folder_beside_an_alembic_ini_without_env_py(
         1,
     )
     assert out.splitlines()[0] == f"alembic.ini:1:1: {no_location}"
-    assert session_codes(tmp_path / "versions/5e_third.py") == {"4d_second.py": ["ALM001"], "5e_third.py": ["ALM001"]}
+    assert session_codes(tmp_path / "versions/5e_third.py") == {
+        "4d_second.py": ["ALM001"],
+        "5e_third.py": ["ALM001"],
+        str(tmp_path / "alembic.ini"): ["ALM012"],  # the editor shows why the folder is read by its layout
+    }
     assert run()[0].splitlines()[0] == f"alembic.ini:1:1: {no_location}"
