@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic, Span
-from alembic_lint.discover import ConfigProblem, VersionFolder
+from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list_migration_files
 from alembic_lint.fix import git_revisions
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
@@ -179,13 +179,22 @@ def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings)
     return out
 
 
-def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
+def lint_folder(
+    folder: VersionFolder,
+    settings: Settings,
+    cache: CacheOptions | None = None,
+    known: dict[Path, Parsed] | None = None,
+) -> FolderResult:
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
-    of it that could not be listed is reported like a file that cannot be read (ALM011)."""
+    of it that could not be listed is reported like a file that cannot be read (ALM011). `known`:
+    files this run already parsed (for discovery), taken from it instead of read again."""
     with gc_paused():
         if cache is not None and cache.enabled and not folder.unlisted:
             return _lint_folder_cached(folder, settings, cache)
-        parsed = parse_files(folder.files) + [
+        known = known or {}
+        missing = [path for path in folder.files if path not in known]
+        fresh = dict(zip(missing, parse_files(missing), strict=True))
+        parsed = [known.pop(path) if path in known else fresh[path] for path in folder.files] + [
             ParseFailure(path, Span.point(1), f"cannot list folder: {reason}", "read")
             for path, reason in folder.unlisted
         ]
@@ -218,14 +227,46 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
 def lint(paths: Sequence[Path], settings: Settings, cache: CacheOptions | None = None) -> LintResult:
     """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted (usage errors).
     Without `cache` (the library default) nothing is read from or written to a cache."""
-    return lint_plan(plan(paths, settings), settings, cache)
+    if cache is not None and cache.enabled:
+        return lint_plan(plan(paths, settings, _cached_facts(cache, settings.config_path)), settings, cache)
+    known: dict[Path, Parsed] = {}  # what discovery parses is not read again
+
+    def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
+        known.update(zip(paths, parse_files(paths), strict=True))
+        return [known[path] for path in paths]
+
+    return lint_plan(plan(paths, settings, facts), settings, cache, known)
 
 
-def lint_plan(planned: Plan, settings: Settings, cache: CacheOptions | None = None) -> LintResult:
-    """Lint the graphs of a plan, and report the configurations it could not resolve."""
+def _cached_facts(cache: CacheOptions, config: Path | None) -> Callable[[ScriptSpec, Sequence[Path]], list[Parsed]]:
+    """The facts discovery reads to split a script directory, through the cache of the graph
+    that reads its version locations whole (keystone's and neutron's graph: the same cache
+    file, so a warm run parses nothing twice)."""
+
+    def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
+        files = list_migration_files(spec.locations, True)
+        parsed = dict(
+            zip(
+                files,
+                parse_folder(VersionFolder(spec.root, spec.locations, True, files, spec.config), cache, config),
+                strict=True,
+            )
+        )
+        missing = [path for path in paths if path not in parsed]
+        parsed.update(zip(missing, parse_files(missing), strict=True))
+        return [parsed[path] for path in paths]
+
+    return facts
+
+
+def lint_plan(
+    planned: Plan, settings: Settings, cache: CacheOptions | None = None, known: dict[Path, Parsed] | None = None
+) -> LintResult:
+    """Lint the graphs of a plan, and report the configurations it could not resolve (`known`:
+    files already parsed while planning)."""
     result = LintResult(configuration=configuration_findings(planned.problems, settings))
     for folder in planned.folders:
-        result.folders.append(lint_folder(folder, settings, cache))
+        result.folders.append(lint_folder(folder, settings, cache, known))
     return result
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from alembic_lint.discover import ConfigProblem, DiscoveryError, VersionFolder, find, find_buffer
 from alembic_lint.discover.files import list_migration_files
+from alembic_lint.discover.subtrees import Facts
 from alembic_lint.globs import matches_any
 from alembic_lint.settings import Settings
 
@@ -32,13 +33,14 @@ class Plan:
         return next((folder for folder in self.folders if folder.holds(path)), None)
 
 
-def plan(paths: Sequence[Path], settings: Settings) -> Plan:
+def plan(paths: Sequence[Path], settings: Settings, facts: Facts | None = None) -> Plan:
     """The graphs and files to lint for the given paths. Raises `DiscoveryError` for a path
-    that does not exist or holds nothing to lint (usage errors: exit 2)."""
+    that does not exist or holds nothing to lint (usage errors: exit 2). `facts` parses the
+    files discovery must read to split a script directory (the pipeline's parser by default)."""
     if settings.version_locations is not None:
         found = Plan(_configured(paths, settings))
     else:
-        discovery = find(paths)
+        discovery = find(paths, facts=facts)
         found = Plan(discovery.folders, discovery.problems)
     return _without_excluded(found, settings)
 

@@ -33,7 +33,7 @@ from alembic_lint.discover.subtrees import Facts, graphs
 from alembic_lint.discover.tree import walk
 
 
-def _parse(paths: Sequence[Path]) -> list[object]:
+def _parse(spec: ScriptSpec, paths: Sequence[Path]) -> list[object]:
     from alembic_lint.parallel import parse_many  # the parser is needed only when subfolders must be split
 
     return list(parse_many(paths)[0])

@@ -24,7 +24,8 @@ from alembic_lint.discover.folder import ScriptSpec, VersionFolder
 from alembic_lint.parse import Migration, ParseFailure
 
 Parsed = Migration | ParseFailure
-Facts = Callable[[Sequence[Path]], Sequence[Parsed]]  # parse files from disk, in order
+# Parse a script directory's files from disk, in order (the pipeline passes its cache's).
+Facts = Callable[[ScriptSpec, Sequence[Path]], Sequence[Parsed]]
 
 
 @dataclass
@@ -44,7 +45,7 @@ def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     if not units:
         return [_graph(spec, spec.locations, False)]
     every = top + tuple(path for unit in units for path in unit.files)
-    joined, trees, dropped = _group(top, units, dict(zip(every, facts(every), strict=True)))
+    joined, trees, dropped = _group(top, units, dict(zip(every, facts(spec, every), strict=True)))
     if not top and not joined and len(trees) <= 1:  # at most one tree below an empty top level: the graph
         joined, trees = trees[0] if trees else [], []
     excluded = tuple(unit.folder for unit in dropped) + tuple(unit.folder for tree in trees for unit in tree)

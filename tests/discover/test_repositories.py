@@ -326,3 +326,23 @@ def test_each_graph_is_what_alembic_loads_from_its_locations(
             warnings.simplefilter("ignore")
             loaded = sorted(Path(script.path) for script in scripts.walk_revisions())
         assert loaded == sorted(graph.files), graph.label
+
+
+def test_a_warm_run_parses_nothing_although_discovery_reads_the_release_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """Telling which graph release folders belong to needs their revisions: read through the
+    cache of the graph that reads them whole, which is the graph linted afterwards."""
+    tree(tmp_path, keystone())
+    monkeypatch.chdir(tmp_path)
+    cold = StringIO()
+    assert main(["."], StringIO(), cold) == 0
+    migrations = sorted(path.rsplit("/", 1)[1] for path in keystone() if path.endswith(".py") and "/versions/" in path)
+    assert sorted(name for name in parses if name in migrations) == migrations  # each parsed once, cold
+    parses.clear()
+    warm = StringIO()
+    assert main(["."], StringIO(), warm) == 0
+    assert ([name for name in parses if name in migrations], warm.getvalue()) == ([], cold.getvalue())
+    parses.clear()
+    assert main(["--no-cache", "."], StringIO(), StringIO()) == 0
+    assert sorted(name for name in parses if name in migrations) == migrations  # without a cache: once too
