@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
+from alembic_lint.usage import UsageError
 
 if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none of it
     from alembic_lint.cache import CacheOptions
@@ -25,10 +26,6 @@ SUBCOMMANDS = ("check", "graph", "rule", "server")
 GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
 # --statistics: the output formats that have a statistics form (text counts, or JSON).
 STATISTICS_FORMATS = ("text", "full", "grouped", "json")
-
-
-class UsageError(Exception):
-    """Bad input from the user: one line, exit code 2."""
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:

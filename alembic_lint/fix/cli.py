@@ -103,8 +103,8 @@ def _unsafe(diagnostics: Sequence[Diagnostic]) -> int:
 
 def start(args: argparse.Namespace, groups: dict[Settings, list[Path]], out: TextIO, err: TextIO) -> Started:
     """Fix, diff, list fixes or add noqa comments, before `run_check` lints and reports."""
-    from alembic_lint.cli import UsageError
     from alembic_lint.plan import plan
+    from alembic_lint.usage import UsageError
 
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
