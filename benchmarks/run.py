@@ -364,9 +364,12 @@ def _x(value: float | None) -> str:
 
 
 def report(cases: list[Case], skipped: dict[str, str]) -> None:
-    print("\nSummary (medians; ratios: the peer's time / alembic-lint's, per round, median; above 1x we are faster)\n")
     print(
-        "| case | alembic-lint cold | warm | zdm | cold vs zdm | alembic get_heads(), no __pycache__ / its "
+        "\nSummary (wall medians; CPU above wall: parsing workers ran; ratios: the peer's time / alembic-lint's, "
+        "per round, median; above 1x alembic-lint is faster)\n"
+    )
+    print(
+        "| case | alembic-lint cold (CPU) | warm | zdm | cold vs zdm | alembic get_heads(), no __pycache__ / its "
         "__pycache__ | cold vs alembic (__pycache__) | peak RSS, cold |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -376,8 +379,9 @@ def report(cases: list[Case], skipped: dict[str, str]) -> None:
         a, b, cold = case.get(ALEMBIC_FIRST), case.get(ALEMBIC_PYC), case.get(COLD)
         alembic = f"{_s(a)} / {_s(b)}" if a or b else "—"
         peak = f"{cold.peak_mb:.0f} MB" if cold and cold.peak_mb is not None else "—"
+        cpu = f" ({statistics.median(cold.cpu.values()):.3f} s)" if cold else ""
         print(
-            f"| {case.name} ({case.files:,}) | {_s(cold)} | {_s(case.get(WARM))} | {_s(case.get(ZDM))} "
+            f"| {case.name} ({case.files:,}) | {_s(cold)}{cpu} | {_s(case.get(WARM))} | {_s(case.get(ZDM))} "
             f"| {_x(case.ratio(ZDM, COLD))} | {alembic} | {_x(case.ratio(ALEMBIC_PYC, COLD))} | {peak} |"
         )
     for name, why in skipped.items():
