@@ -104,3 +104,28 @@ def test_goals_are_marked_met_missed_or_not_run(capsys: pytest.CaptureFixture[st
 def test_goals_without_the_big_cases_are_not_run(capsys: pytest.CaptureFixture[str]) -> None:
     goals([case("300 generated", 300, cold=[0.2], warm=[0.08])])
     assert [line.rsplit("|", 2)[1].strip() for line in capsys.readouterr().out.splitlines()[5:]] == ["not run"] * 6
+
+
+def test_superset_missing_without_download_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import realworld
+
+    monkeypatch.setattr(realworld, "CACHE", tmp_path)
+    dest = tmp_path / f"superset-{realworld.SUPERSET}"
+    assert realworld.superset(download=False) == (
+        f"not downloaded yet ({dest}): run without --quick, or `python benchmarks/realworld.py`"
+    )
+
+
+def test_superset_already_extracted_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import realworld
+
+    monkeypatch.setattr(realworld, "CACHE", tmp_path)
+    dest = tmp_path / f"superset-{realworld.SUPERSET}"
+    versions = dest / "superset" / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    for name in ("__init__.py", "a_1.py", "b_2.py", "notes.txt"):
+        (versions / name).write_text("")
+    (dest / ".complete").write_text("")
+    assert realworld.superset(download=False) == realworld.Corpus(
+        f"superset {realworld.SUPERSET}", dest, "superset/migrations", 2
+    )
