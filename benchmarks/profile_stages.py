@@ -11,11 +11,13 @@ a lint adds to it (`-X importtime` of the console script linting the folder, min
 
 The pipeline is timed in this process, stage by stage, the way the command line runs it
 (collector paused, settings resolved, one script directory): each stage is a loop over every
-file (read, decode, ast.parse, noqa scan, the whole parse_migration, from which extraction is
-the rest) or one call (discovery, graph, each rule, suppressions, report, cache). Times are
-CPU seconds of this process (`time.process_time`), which other processes on a shared machine
-disturb less than wall time; the parallel parse is the one wall-clock row (its workers' CPU is
-not this process's). Each figure is the median of several repetitions.
+file (read, decode, ast.parse, extraction from the parsed tree, noqa scan, and the whole
+parse_migration, whose rest is what the parts do not cover) or one call (discovery, graph,
+each rule, suppressions, report, cache). The per-file stages run in turn, repetition after
+repetition, so a change in the machine's speed hits them alike. Times are CPU milliseconds of
+this process (`time.process_time`), which other processes on a shared machine disturb less
+than wall time; the parallel parse is also shown as wall time and as CPU with its workers'.
+Each figure is the median of several repetitions.
 
 Finally the whole command, cold and warm, as fresh processes, so that the stages can be
 checked against what a user waits for (the rest is interpreter start-up, imports and exit).
@@ -63,7 +65,12 @@ from alembic_lint.parse import Migration, parse_migration  # noqa: E402
 from alembic_lint.report import formatter, summary  # noqa: E402
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule  # noqa: E402
 from alembic_lint.settings import Settings, selected_rules  # noqa: E402
-from alembic_lint.source import decode_source  # noqa: E402
+from alembic_lint.source import LineIndex, decode_source  # noqa: E402
+
+try:  # the extractor is private: without it, extraction is measured as the rest of parse_migration
+    from alembic_lint.parse import _Extractor
+except ImportError:  # pragma: no cover
+    _Extractor = None
 from alembic_lint.suppress import apply_suppressions  # noqa: E402
 
 # Run in a fresh process: import the given modules, timing the two costs of import that are
@@ -114,6 +121,20 @@ def cpu_ms(work: Callable[[], object], reps: int) -> float:
             work()
             samples.append((time.process_time() - start) * 1000)
     return statistics.median(samples)
+
+
+def interleaved(works: dict[str, Callable[[], object]], reps: int) -> dict[str, float]:
+    """Median CPU milliseconds of each work, run in turn (A B C A B C ...) so that a change in the
+    machine's speed hits every stage alike. A work that returns a float reports its own time."""
+    samples: dict[str, list[float]] = {name: [] for name in works}
+    with gc_paused():
+        for _ in range(reps):
+            for name, work in works.items():
+                start = time.process_time()
+                own = work()
+                elapsed = (time.process_time() - start) * 1000
+                samples[name].append(own if isinstance(own, float) else elapsed)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def console_script() -> list[str]:
@@ -223,18 +244,42 @@ def parse_stages(table: Table, folder: VersionFolder, reps: int) -> list[bytes]:
         for text in texts:
             scan(text)
 
+    def extraction() -> float:
+        """Extracting the facts from each parsed tree (only that is timed)."""
+        spent = 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for path, text in zip(paths, texts, strict=True):
+                try:
+                    tree = ast.parse(text, filename=str(path))
+                except SyntaxError:
+                    continue
+                start = time.process_time()
+                _Extractor(path, LineIndex(text)).extract(tree)
+                spent += time.process_time() - start
+                del tree  # freed outside the timed part
+        return spent * 1000
+
     def whole() -> None:
         for path, data in zip(paths, datas, strict=True):
             parse_migration(path, data)
 
-    rows = {"read (open, fstat, read)": read, "decode": decode, "ast.parse": parse, "noqa scan": noqa}
-    measured = {stage: cpu_ms(work, reps) for stage, work in rows.items()}
-    total = cpu_ms(whole, reps)
+    rows: dict[str, Callable[[], object]] = {
+        "read (open, fstat, read)": read,
+        "decode": decode,
+        "ast.parse (and freeing the tree)": parse,
+    }
+    if _Extractor is not None:
+        rows["extraction (facts from the tree)"] = extraction
+    rows["noqa scan"] = noqa
+    rows["parse_migration (all of the above but read)"] = whole
+    measured = interleaved(rows, reps)
+    total = measured.pop("parse_migration (all of the above but read)")
     for stage, ms in measured.items():
         table.add(stage, "cold", ms)
-    table.add(
-        "extraction and the rest of parse_migration (its total - decode - ast.parse - noqa)", "cold", total - sum(list(measured.values())[1:])
-    )
+    parts = sum(ms for stage, ms in measured.items() if not stage.startswith("read"))
+    rest = "the rest of parse_migration (its total - the above)"
+    table.add(rest if _Extractor is not None else "extraction and the rest of parse_migration", "cold", total - parts)
     lexed = sum(1 for text in texts if "noqa" in text.lower())
     table.notes.append(f"the noqa lexer ran on {lexed} of {len(texts)} files (their text mentions noqa)")
     walls, cpus, jobs = [], [], []
