@@ -130,3 +130,36 @@ def test_superset_already_extracted_is_used(tmp_path: Path, monkeypatch: pytest.
     assert realworld.superset(download=False) == realworld.Corpus(
         f"superset {realworld.SUPERSET}", dest, "superset/migrations", 2
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ("echo 'error: no such path' >&2; exit 2", "zdm reported nothing on migrations (exit 2: error: no such path)"),
+        ('echo \'{"diagnostics": [], "summary": {}}\'', "zdm reported nothing on migrations (exit 0)"),
+        ("echo 'not json'; exit 1", "zdm reported nothing on migrations (exit 1)"),
+    ],
+)
+def test_a_zdm_that_checks_nothing_is_skipped_with_the_reason(tmp_path: Path, script: str, reason: str) -> None:
+    from benchmarks.run import Tools, zdm_command
+
+    fake = tmp_path / "zdm"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    c = Case("300 generated", 300, tmp_path, {"PATH": "/usr/bin:/bin"})
+    zdm_command(c, Tools([], sys.executable, str(fake), "", None, ""), "migrations")
+    assert (c.commands, c.skipped) == ([], {ZDM: reason})
+
+
+def test_a_zdm_that_reports_is_timed(tmp_path: Path) -> None:
+    from benchmarks.run import Tools, zdm_command
+
+    fake = tmp_path / "zdm"
+    fake.write_text('#!/bin/sh\necho \'{"diagnostics": [{"path": "migrations/versions/a.py"}]}\'\nexit 1\n')
+    fake.chmod(0o755)
+    c = Case("300 generated", 300, tmp_path, {"PATH": "/usr/bin:/bin"})
+    zdm_command(c, Tools([], sys.executable, str(fake), "", None, ""), "migrations")
+    assert ([(command.label, command.argv) for command in c.commands], c.skipped) == (
+        [(ZDM, [str(fake), "migrations"])],
+        {},
+    )
