@@ -95,12 +95,14 @@ class Case:
     def get(self, label: str) -> Command | None:
         return next((c for c in self.commands if c.label == label and c.seconds), None)
 
-    def ratio(self, peer: str, ours: str) -> float | None:
-        """Median over the rounds where both ran of peer time / our time (above 1: we are faster)."""
+    def ratio(self, peer: str, ours: str, *, cpu: bool = False) -> float | None:
+        """Median over the rounds where both ran of peer time / our time (above 1: we are faster);
+        with `cpu`, of CPU times (steadier on a loaded machine; ours includes parsing workers)."""
         a, b = self.get(peer), self.get(ours)
         if a is None or b is None:
             return None
-        pairs = [a.seconds[r] / b.seconds[r] for r in a.seconds if r in b.seconds]
+        x, y = (a.cpu, b.cpu) if cpu else (a.seconds, b.seconds)
+        pairs = [x[r] / y[r] for r in x if r in y and y[r] > 0]
         return statistics.median(pairs) if pairs else None
 
     def difference(self, ours: str, floor: str) -> float | None:
@@ -367,10 +369,16 @@ def _x(value: float | None) -> str:
     return f"{value:.2f}x" if value is not None else "—"
 
 
+def _xx(case: Case, peer: str) -> str:
+    """The wall ratio of alembic-lint cold against a peer, and the CPU one."""
+    wall, cpu = case.ratio(peer, COLD), case.ratio(peer, COLD, cpu=True)
+    return f"{_x(wall)} (CPU {_x(cpu)})" if wall is not None else "—"
+
+
 def report(cases: list[Case], skipped: dict[str, str]) -> None:
     print(
         "\nSummary (wall medians; CPU above wall: parsing workers ran; ratios: the peer's time / alembic-lint's, "
-        "per round, median; above 1x alembic-lint is faster)\n"
+        "per round, median, of wall and of CPU times; above 1x alembic-lint is faster)\n"
     )
     print(
         "| case | alembic-lint cold (CPU) | warm | zdm | cold vs zdm | alembic get_heads(), no __pycache__ / its "
@@ -386,7 +394,7 @@ def report(cases: list[Case], skipped: dict[str, str]) -> None:
         cpu = f" ({statistics.median(cold.cpu.values()):.3f} s)" if cold else ""
         print(
             f"| {case.name} ({case.files:,}) | {_s(cold)}{cpu} | {_s(case.get(WARM))} | {_s(case.get(ZDM))} "
-            f"| {_x(case.ratio(ZDM, COLD))} | {alembic} | {_x(case.ratio(ALEMBIC_PYC, COLD))} | {peak} |"
+            f"| {_xx(case, ZDM)} | {alembic} | {_xx(case, ALEMBIC_PYC)} | {peak} |"
         )
     for name, why in skipped.items():
         print(f"| {name} | skipped: {why} |||||||")
@@ -427,7 +435,7 @@ def goals(cases: list[Case]) -> None:
         return "not run" if ok is None else ("met" if ok else "**MISSED**")
 
     ratio = few.ratio(ZDM, COLD) if few else None
-    shown = f"{_s(few.get(COLD))} vs zdm {_s(few.get(ZDM))}: {_x(ratio)}" if few and ratio else "—"
+    shown = f"{_s(few.get(COLD))} vs zdm {_s(few.get(ZDM))}: {_xx(few, ZDM)}" if few and ratio else "—"
     rows.append(
         (
             "a few hundred migrations (superset), cold: at or below zdm (>= 1.00x)",
