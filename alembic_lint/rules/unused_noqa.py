@@ -38,6 +38,10 @@ class UnusedNoqa(Rule):
     ```python
     from alembic import op
     ```
+
+    ## Fix
+    `--fix` removes the directive, or only its unused codes (safe). A directive
+    followed by an explanation is left for you to edit.
     """
 
     code = "ALM900"
