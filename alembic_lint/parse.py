@@ -16,6 +16,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
+from alembic_lint.operations import Operation, OperationExtractor
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
@@ -87,6 +88,7 @@ class Function:
     trivial: bool  # only pass / ... / docstrings / constants
     raises: tuple[str, ...]  # exception names raised directly in the body
     conditional: bool = False  # defined inside if/try at module level
+    operations: tuple[Operation, ...] = ()  # its op.* calls, in source order (operations.py)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ class _Extractor:
 
     # -- the walk ------------------------------------------------------------
     def extract(self, tree: ast.Module) -> Migration:
+        self.operations = OperationExtractor(tree, self.span, self.index)
         self.module_block(tree.body, conditional=False)
         self.collect_imports(tree.body, in_function=False, type_checking=False)
         return Migration(
@@ -354,7 +357,8 @@ class _Extractor:
                 name = _dotted(exc)
                 if name:
                     raises.append(name)
-        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional)
+        operations = () if trivial else self.operations.extract(node)
+        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:
