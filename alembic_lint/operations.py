@@ -71,7 +71,7 @@ class Arg:
         if self.kind == "call":
             if _NAMING.search(str(self.value)) and len(self.args) == 1 and self.args[0].string is not None:
                 return self.args[0].string  # op.f("ix_users_email"), conv("..."): the name it gives
-            return f"{self.value}(...)"
+            return f"{self.value}(...)" if self.args or self.keywords else f"{self.value}()"
         if self.kind == "sequence":
             return "[" + ", ".join(item.text for item in self.args) + "]"
         return str(self.value)
@@ -124,7 +124,10 @@ _KEPT: dict[str, tuple[int, frozenset[str]]] = {
     "drop_column": (2, frozenset({"table_name", "column_name", "schema"})),
     "alter_column": (
         2,
-        frozenset({"table_name", "column_name", "nullable", "type_", "new_column_name", "server_default", "schema"}),
+        frozenset(
+            {"table_name", "column_name", "nullable", "type_", "new_column_name", "server_default", "schema"}
+            | {"existing_type", "existing_nullable"}  # a widened varchar, an unchanged NOT NULL
+        ),
     ),
     "rename_table": (2, frozenset({"old_table_name", "new_table_name", "schema"})),
     "drop_table": (1, frozenset({"table_name", "schema"})),
@@ -138,10 +141,15 @@ _KEPT: dict[str, tuple[int, frozenset[str]]] = {
     "batch_alter_table": (1, frozenset({"table_name", "schema", "recreate"})),
 }
 _OTHER: tuple[int, frozenset[str]] = (1, frozenset())
+# Keyword values are kept flat (a call becomes its source text) except these, kept one level deep
+# (`type_=sa.String(length=500)`: the length is read).
+_KEYWORD_DEPTH = {"type_": MAX_DEPTH - 2, "existing_type": MAX_DEPTH - 2, "server_default": MAX_DEPTH - 2}
 # `op` functions that are helpers, not operations.
 _HELPERS = frozenset({"f", "get_bind", "get_context", "inline_literal", "invoke", "run_async"})
-# Calls whose statement a fix may wrap in `autocommit_block()` or follow with another.
+# Calls whose statement a fix may wrap in `autocommit_block()` or follow with another; `execute`
+# only when its SQL may need that (a concurrent index, an enum value).
 FIXABLE = frozenset({"create_index", "drop_index", "create_foreign_key", "create_check_constraint"})
+_FIXABLE_SQL = re.compile(r"concurrently|add\s+value", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,7 @@ class FixSite:
     statement: Span | None  # the statement, when it is the call alone on its lines
     arguments_end: Span | None  # just after the last argument (a keyword goes there)
     multiline_string: bool  # a string inside spans lines: its lines must not be re-indented
+    indent: str = ""  # the statement's indentation, as written
 
 
 @dataclass(frozen=True)
@@ -177,7 +186,7 @@ class Operation:
     batch_table: Arg | None = None  # batch_alter_table's table, for via="batch"
     autocommit: bool = False  # inside `with ...autocommit_block():`
     sql: str | None = None  # execute: the literal SQL
-    created: tuple[str, ...] = ()  # tables this function created before the call
+    created: tuple[str, ...] = ()  # tables this function created before the call (their `table_key`s)
     guard: Guard | None = None  # an `if` on the dialect name around it
     site: FixSite | None = None  # FIXABLE calls only
 
@@ -211,16 +220,23 @@ class Operation:
         return table.text if table is not None else "?"
 
     @property
+    def table_key(self) -> str | None:
+        """What identifies the table within the function: its literal name, or the name of
+        the variable or attribute holding it (`SqlSpan.__tablename__`)."""
+        return _key(self.table)
+
+    @property
     def on_new_table(self) -> bool:
         """True when the table was created earlier in the same function."""
-        name = self.table_name
-        return name is not None and is_created(name, self.created)
+        key = self.table_key
+        return key is not None and is_created(key, self.created)
 
     def flag(self, name: str) -> bool | None:
-        """A keyword's literal truth (`postgresql_concurrently=True`): None when not literal."""
+        """A keyword's literal truth (`postgresql_concurrently=True`): None when unknown (not a
+        literal, or not passed while `**kw` might hold it)."""
         value = self.argument(name)
         if value is None:
-            return False
+            return None if any(key == "**" for key, _ in self.keywords) else False
         if value.kind == "literal":
             return bool(value.value)
         return None
@@ -233,6 +249,12 @@ class Operation:
     def call(self) -> str:
         """The call as a message shows it: `op.create_index`."""
         return f"{self.receiver}.{self.name}"
+
+
+def _key(arg: Arg | None) -> str | None:
+    if arg is None:
+        return None
+    return arg.string if arg.kind == "literal" else str(arg.value) if arg.kind == "name" else None
 
 
 def is_created(table: str, created: tuple[str, ...]) -> bool:
@@ -444,6 +466,29 @@ class OperationExtractor:
                 if word in lowered and ("is_" in lowered or "using_" in lowered):
                     return frozenset({_normal_dialect(word)}), frozenset()
             return None, frozenset()
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            only, never = self.dialect_test(test.operand)
+            if only is not None and not never:
+                return None, only
+            if only is None and never:
+                return never, frozenset()
+            return None, frozenset()
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Name)
+            and test.func.id == "isinstance"
+            and len(test.args) == 2
+            and self._is_dialect(test.args[0])
+        ):  # isinstance(bind.dialect, MySQLDialect)
+            classes = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+            found = set()
+            for cls in classes:
+                name = (_dotted(cls) or "").lower()
+                word = next((w for w in (*_DIALECT_WORDS, "pg", "mssql", "msdialect") if w in name), None)
+                if word is None:
+                    return None, frozenset()
+                found.add(_normal_dialect("mssql" if word == "msdialect" else word))
+            return frozenset(found), frozenset()
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             left, right = test.left, test.comparators[0]
             names = self._dialect_names(right) if self._is_dialect(left) else None
@@ -531,10 +576,13 @@ class OperationExtractor:
                     if inner is not None:
                         receiver, via, name = f"{inner}.get_bind()", "bind", "execute"
                 if receiver is None:
+                    self.helper(call, name)
                     return None
         elif isinstance(func, ast.Name) and func.id in self.functions:
             name, receiver = self.functions[func.id], "op"
         else:
+            if isinstance(func, ast.Name):
+                self.helper(call, func.id)
             return None
         if name in _HELPERS:
             return None
@@ -545,7 +593,7 @@ class OperationExtractor:
         args = tuple([self.arg(argument, depth) for argument in call.args[:count]])
         keywords = tuple(
             [
-                (keyword.arg or "**", self.arg(keyword.value, MAX_DEPTH))  # flat: `type_=sa.String(50)` is text
+                (keyword.arg or "**", self.arg(keyword.value, _KEYWORD_DEPTH.get(keyword.arg, MAX_DEPTH)))
                 for keyword in call.keywords
                 if keyword.arg is None or keyword.arg in names or keyword.arg.startswith("postgresql_")
             ]
@@ -553,7 +601,9 @@ class OperationExtractor:
         sql = None
         if name == "execute" and call.args:
             sql = self._literal_sql(call.args[0], self.strings)
-        site = self.site(call, stmt) if name in FIXABLE else None
+        site = None
+        if name in FIXABLE or (sql is not None and _FIXABLE_SQL.search(sql)):
+            site = self.site(call, stmt)
         operation = Operation(  # positionally: this runs for every op call of every file parsed
             name,
             self.span(call),
@@ -572,14 +622,22 @@ class OperationExtractor:
         self.note_created(operation)
         return operation
 
+    def helper(self, call: ast.Call, name: str) -> None:
+        """A project's own `create_table("t", ...)` wrapper (superset has one) creates `t` too."""
+        if name.endswith("create_table") and call.args:
+            first = call.args[0]
+            key = first.value if isinstance(first, ast.Constant) else _dotted(first)
+            if isinstance(key, str):
+                self.created = (*self.created, key)
+
     def note_created(self, operation: Operation) -> None:
         new: tuple[str, ...] = ()
         if operation.name == "create_table" and operation.via == "op":
-            table = operation.table_name
+            table = operation.table_key
             new = (table,) if table is not None else ()
         elif operation.name == "rename_table" and operation.on_new_table:
-            renamed = operation.argument("new_table_name")
-            new = (renamed.string,) if renamed is not None and renamed.string is not None else ()
+            renamed = _key(operation.argument("new_table_name"))
+            new = (renamed,) if renamed is not None else ()
         elif operation.sql is not None:
             new = created_tables(operation.sql)
         if new:
@@ -598,7 +656,7 @@ class OperationExtractor:
         after = self.index.line(span.end_line)[span.end_col :].strip()
         if before.strip() or (after and not after.startswith("#")):
             return FixSite(None, arguments_end, False)
-        return FixSite(span, arguments_end, span.line != span.end_line and _multiline_string(call, 0))
+        return FixSite(span, arguments_end, span.line != span.end_line and _multiline_string(call, 0), before)
 
     def arg(self, node: ast.expr, depth: int) -> Arg:
         kind = type(node)

@@ -77,7 +77,7 @@ def test_every_op_call_with_aliases_batches_autocommit_sql_created_tables_and_di
             "o",
             args=(L("ix_fresh"), L("fresh")),
             created=fresh,
-            site=FixSite(S(13, 4, 13, 47), S.point(13, 46), False),
+            site=FixSite(S(13, 4, 13, 47), S.point(13, 46), False, "    "),
         ),
         Operation(
             "create_index",
@@ -86,7 +86,7 @@ def test_every_op_call_with_aliases_batches_autocommit_sql_created_tables_and_di
             args=(Arg("call", "o.f", (L("ix_old_a"),)), old),
             keywords=(("unique", L(True)), ("postgresql_concurrently", N("flag"))),
             created=fresh,
-            site=FixSite(S(14, 4, 14, 101), S.point(14, 100), False),
+            site=FixSite(S(14, 4, 14, 101), S.point(14, 100), False, "    "),
         ),
         Operation(
             "batch_alter_table", S(15, 9, 15, 47), "o", args=(old,), keywords=(("schema", L("s")),), created=fresh
@@ -107,13 +107,17 @@ def test_every_op_call_with_aliases_batches_autocommit_sql_created_tables_and_di
             batch_table=old,
             created=fresh,
         ),
-        Operation(  # existing_type is not kept: no rule reads it
+        Operation(
             "alter_column",
             S(17, 8, 17, 106),
             "batch_op",
             "batch",
             args=(L("d"),),
-            keywords=(("type_", Arg("unknown", "sa.BigInteger()")), ("new_column_name", L("e"))),
+            keywords=(
+                ("existing_type", Arg("call", "sa.Integer")),
+                ("type_", Arg("call", "sa.BigInteger")),
+                ("new_column_name", L("e")),
+            ),
             batch_table=old,
             created=fresh,
         ),
@@ -124,6 +128,7 @@ def test_every_op_call_with_aliases_batches_autocommit_sql_created_tables_and_di
             autocommit=True,
             sql="CREATE INDEX CONCURRENTLY ix ON old (a)",
             created=fresh,
+            site=FixSite(S(20, 8, 20, 66), S.point(20, 65), False, "        "),  # its SQL may need a fix
         ),
         Operation(
             "execute",
@@ -164,7 +169,7 @@ def test_every_op_call_with_aliases_batches_autocommit_sql_created_tables_and_di
             args=(L("ix"),),
             keywords=(("table_name", N("table")), ("**", N("kw"))),
             created=("fresh", "made"),
-            site=FixSite(S(33, 8, 33, 50), S.point(33, 49), False),
+            site=FixSite(S(33, 8, 33, 50), S.point(33, 49), False, "        "),
         ),
         Operation("execute", S(34, 4, 34, 34), "o", created=("fresh", "made")),
     )
@@ -227,6 +232,25 @@ def test_tables_created_by_create_table_raw_sql_and_a_rename_of_a_new_table() ->
     assert [o.created for o in operations(source)] == [(), (), ("tmp",), ("tmp", "final"), ("tmp", "final", "raw")]
 
 
+def test_tables_created_through_a_project_helper_or_named_by_an_attribute() -> None:
+    source = (
+        "from app.migration_utils import create_table\n"
+        "def upgrade():\n"
+        "    create_table('by_helper', sa.Column('id', sa.Integer))\n"
+        "    op.create_table(Model.__tablename__)\n"
+        "    op.create_index('ix0', 'by_helper', ['id'])\n"
+        "    op.create_index('ix1', Model.__tablename__, ['id'])\n"
+        "    op.create_index('ix2', Other.__tablename__, ['id'])\n"
+    )
+    found = operations(source)
+    assert [(o.name, o.table_key, o.on_new_table) for o in found] == [
+        ("create_table", "Model.__tablename__", False),
+        ("create_index", "by_helper", True),
+        ("create_index", "Model.__tablename__", True),
+        ("create_index", "Other.__tablename__", False),
+    ]
+
+
 @pytest.mark.parametrize(
     ("test", "inside", "outside"),
     [
@@ -235,6 +259,14 @@ def test_tables_created_by_create_table_raw_sql_and_a_rename_of_a_new_table() ->
         ('dialect in ("mysql", "mariadb")', Guard(only=("mariadb", "mysql")), Guard(never=("mariadb", "mysql"))),
         ('context.get_context().dialect.name == "postgres" and x', Guard(only=("postgresql",)), None),
         ("is_sqlite", Guard(only=("sqlite",)), Guard(never=("sqlite",))),
+        ("isinstance(bind.dialect, MySQLDialect)", Guard(only=("mysql",)), Guard(never=("mysql",))),
+        (
+            "isinstance(conn.dialect, (postgresql.dialect, SQLiteDialect))",
+            Guard(only=("postgresql", "sqlite")),
+            Guard(never=("postgresql", "sqlite")),
+        ),
+        ("not is_sqlite", Guard(never=("sqlite",)), Guard(only=("sqlite",))),
+        ("isinstance(bind.dialect, SomethingElse)", None, None),
         ('name == "mysql"', None, None),  # not about the dialect
         ("x or y", None, None),
     ],
@@ -259,10 +291,10 @@ def test_fix_site_only_for_a_call_alone_on_its_lines() -> None:
         "    )\n"
     )
     assert [o.site for o in operations(source)] == [
-        FixSite(S(2, 4, 2, 36), S.point(2, 35), False),
+        FixSite(S(2, 4, 2, 36), S.point(2, 35), False, "    "),
         FixSite(None, S.point(3, 39), False),
         FixSite(None, S.point(4, 35), False),
-        FixSite(S(5, 4, 11, 5), S.point(10, 15), True),
+        FixSite(S(5, 4, 11, 5), S.point(10, 15), True, "    "),
     ]
 
 
