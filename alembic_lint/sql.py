@@ -87,23 +87,26 @@ class Token:
         return self.text
 
 
-_SCAN = re.compile(
-    r"""
+_SCAN_PATTERN = r"""
     (?P<space>\s+)
   | (?P<comment>--[^\n]*)
   | (?P<block>/\*)
   | (?P<estring>[eE]'(?:[^'\\]|\\.|'')*'?)
   | (?P<string>'(?:[^']|'')*'?)
   | (?P<ident>"(?:[^"]|"")*"?)
-  | (?P<dollar>\$(?:[A-Za-z_\x80-\U0010ffff][\w\x80-\U0010ffff]*)?\$)
-  | (?P<word>[A-Za-z_\x80-\U0010ffff][\w$\x80-\U0010ffff]*)
+  | (?P<dollar>\$(?:[^\W\d]\w*)?\$)
+  | (?P<word>[^\W\d][\w$]*)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<cast>::)
-  | (?P<param>:[A-Za-z_]\w*|%\(\w+\)s|%s|\$\d+|\{[^{}]*\})
+  | (?P<param>:[^\W\d]\w*|%\(\w+\)s|%s|\$\d+|\{[^{}]*\})
   | (?P<op>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+"""
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> re.Pattern[str]:
+    """Compiled on first use: only the selected rules classify SQL, and linting must not pay for it."""
+    return re.compile(_SCAN_PATTERN, re.VERBOSE | re.DOTALL)
 
 
 def tokens(sql: str) -> list[Token]:
@@ -111,8 +114,9 @@ def tokens(sql: str) -> list[Token]:
     bodies kept as single `string` tokens. Unterminated quotes run to the end."""
     out: list[Token] = []
     pos, end = 0, len(sql)
+    scan = _scanner().match
     while pos < end:
-        match = _SCAN.match(sql, pos)
+        match = scan(sql, pos)
         assert match is not None  # `op` matches any character
         kind = match.lastgroup
         stop = match.end()
@@ -177,19 +181,21 @@ def classify(sql: str) -> tuple[Action, ...]:
     return tuple(actions)
 
 
-# A cheap look for `CREATE TABLE name` at parse time (the classifier runs only for selected rules).
-CREATE_TABLE = re.compile(
-    r"\bcreate\s+(?:(?:global|local)\s+)?(?:(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?"
-    r"((?:\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:\"[^\"]+\"|[\w$]+))?)",
-    re.IGNORECASE,
-)
+@lru_cache(maxsize=1)
+def _create_table() -> re.Pattern[str]:
+    """A cheap look for `CREATE TABLE name` at parse time (the classifier runs only for selected rules)."""
+    return re.compile(
+        r"\bcreate\s+(?:(?:global|local)\s+)?(?:(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?"
+        r"((?:\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:\"[^\"]+\"|[\w$]+))?)",
+        re.IGNORECASE,
+    )
 
 
 def created_tables(sql: str) -> tuple[str, ...]:
     """The tables a SQL string creates with CREATE TABLE (last name part, unquoted)."""
     if "table" not in sql and "TABLE" not in sql and "Table" not in sql:
         return ()
-    return tuple(_last_part(match.group(1)) for match in CREATE_TABLE.finditer(sql))
+    return tuple(_last_part(match.group(1)) for match in _create_table().finditer(sql))
 
 
 def _last_part(dotted: str) -> str:

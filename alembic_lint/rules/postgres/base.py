@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from alembic_lint.diagnostics import Diagnostic, Severity
+from alembic_lint.diagnostics import Diagnostic, Fix, Severity
 from alembic_lint.operations import Arg, Operation, is_created
 from alembic_lint.parse import Function, Migration
 from alembic_lint.rules.base import Context, FileRule
@@ -89,3 +89,7 @@ class OperationRule(FileRule):
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
+
+    def report(self, migration: Migration, operation: Operation, message: str, fix: Fix | None = None) -> Diagnostic:
+        """A finding on the op call."""
+        return self.diagnostic(migration.path, operation.span, message, fix=fix)

@@ -115,9 +115,9 @@ class AddRequiredColumn(OperationRule):
             has_default = default is not None and not default.is_literal(None)
             if required and not has_default and generated(column) is None:
                 table = operation.table_text
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` adds NOT NULL column `{table}.{column_name(column)}` without a "
                     "`server_default`: it fails on a table that has rows, and the release still serving traffic "
                     "does not write it; add it nullable, backfill it, then make it NOT NULL (or give it a "
@@ -127,9 +127,9 @@ class AddRequiredColumn(OperationRule):
         for action, new in sql_actions(operation):
             if action.kind == "add_column" and action.not_null and action.default is None and not new:
                 if not action.functions:  # serial, identity: filled by a sequence
-                    yield self.diagnostic(
-                        migration.path,
-                        operation.span,
+                    yield self.report(
+                        migration,
+                        operation,
                         f"{executed(operation, action)} adds NOT NULL column `{action.table}.{action.name}` without "
                         "a DEFAULT: it fails on a table that has rows, and the release still serving traffic does not "
                         "write it; add it nullable, backfill it, then SET NOT NULL (or give it a constant DEFAULT)",
@@ -173,18 +173,18 @@ class DropColumn(OperationRule):
         advice = "stop using it in one release, then drop it in a later migration"
         if operation.name == "drop_column":
             if not operation.on_new_table:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` drops column {column_of(operation)} while the release still serving traffic "
                     f"may read it; {advice}",
                 )
             return
         for action, new in sql_actions(operation):
             if action.kind == "drop_column" and not new:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} drops column `{action.table}.{action.name}` while the release "
                     f"still serving traffic may read it; {advice}",
                 )
@@ -282,17 +282,17 @@ class ColumnTypeChange(OperationRule):
                 return  # a rename restating the type, as MySQL's CHANGE COLUMN needs
             if old is not None and same_or_wider(new, old):
                 return
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` changes the type of {column_of(operation)} to `{new.text}`: {advice}",
             )
             return
         for action, new_table in sql_actions(operation):
             if action.kind == "column_type" and not new_table:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} changes the type of `{action.table}.{action.name}`: {advice}",
                 )
 
@@ -357,9 +357,9 @@ class SetNotNull(OperationRule):
                 return  # already NOT NULL: nothing to check
             if (operation.table_name or "").lower() in proven:
                 return
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` makes {column_of(operation)} NOT NULL: {advice}",
             )
         for action, new in sql_actions(operation):
@@ -367,9 +367,9 @@ class SetNotNull(OperationRule):
             if action.kind == "validate_constraint" or action.constraint == "check":
                 proven.add(table)
             elif action.kind == "set_not_null" and not new and table not in proven:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} makes `{action.table}.{action.name}` NOT NULL: {advice}",
                 )
 
@@ -451,9 +451,9 @@ class VolatileDefault(OperationRule):
             called = [name for name in default_functions(column.keyword("server_default")) if name in volatile]
             what = f"the volatile default `{called[0]}()`" if called else generated(column)
             if what is not None:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` adds `{operation.table_text}.{column_name(column)}` with {what}: {advice}",
                 )
             return
@@ -461,9 +461,9 @@ class VolatileDefault(OperationRule):
             if action.kind == "add_column" and not new:
                 called = [name for name in action.functions if name in volatile]
                 if called:
-                    yield self.diagnostic(
-                        migration.path,
-                        operation.span,
+                    yield self.report(
+                        migration,
+                        operation,
                         f"{executed(operation, action)} adds `{action.table}.{action.name}` with the volatile default "
                         f"`{called[0]}()`: {advice}",
                     )

@@ -65,9 +65,9 @@ class ConstraintValidatedUnderLock(OperationRule):
                 fix = fixes.not_valid_then_validate(
                     operation, operation.table_name, name.string, schema.string if schema is not None else None
                 )
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` adds {kind} {shown(name, '(unnamed)')} on `{table}` and checks every row "
                 f"while holding a lock that blocks writes to `{table}`; add it with `postgresql_not_valid=True`, "
                 f"then VALIDATE CONSTRAINT inside `{AUTOCOMMIT}` (or in a later migration)",
@@ -79,9 +79,9 @@ class ConstraintValidatedUnderLock(OperationRule):
                 continue
             if not action.not_valid:
                 what = "foreign key" if action.constraint == "foreign_key" else "check constraint"
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} adds {what} `{action.name or '(unnamed)'}` on `{action.table}` "
                     f"and checks every row while holding a lock that blocks writes to `{action.table}`; add it NOT "
                     f"VALID, then VALIDATE CONSTRAINT inside `{AUTOCOMMIT}` (or in a later migration)",
@@ -129,9 +129,9 @@ class UniqueConstraintUnderLock(OperationRule):
                 return
             kind = "unique constraint" if operation.name == "create_unique_constraint" else "primary key"
             table = operation.table_text
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` adds {kind} {shown(operation.argument('constraint_name'), '(unnamed)')} on "
                 f"`{table}`, building its index under an ACCESS EXCLUSIVE lock that blocks every query on "
                 f"`{table}`; {advice}",
@@ -142,9 +142,9 @@ class UniqueConstraintUnderLock(OperationRule):
                 continue
             if not action.using_index:
                 kind = "unique constraint" if action.constraint == "unique" else "primary key"
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} adds {kind} `{action.name or '(unnamed)'}` on `{action.table}`, "
                     f"building its index under an ACCESS EXCLUSIVE lock that blocks every query on "
                     f"`{action.table}`; {advice}",

@@ -53,9 +53,9 @@ class IndexNotConcurrent(OperationRule):
             if operation.on_new_table or operation.flag("postgresql_concurrently") is not False:
                 return
             table = operation.table_text
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` builds index {shown(operation.argument('index_name'), 'an index')} on "
                 f"`{table}` without `postgresql_concurrently=True`: writes to `{table}` wait until the whole "
                 f"index is built; build it concurrently, inside `{AUTOCOMMIT}`",
@@ -64,9 +64,9 @@ class IndexNotConcurrent(OperationRule):
             return
         for action, new in sql_actions(operation):
             if action.kind == "create_index" and not action.concurrently and not new:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} builds index `{action.name or '?'}` on `{action.table or '?'}` "
                     f"without CONCURRENTLY: writes to `{action.table or '?'}` wait until the whole index is built; "
                     f"use CREATE INDEX CONCURRENTLY, inside `{AUTOCOMMIT}`",
@@ -114,9 +114,9 @@ class ConcurrentIndexInTransaction(OperationRule):
         title = "Run it inside autocommit_block()"
         if operation.name in ("create_index", "drop_index"):
             if operation.flag("postgresql_concurrently"):
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}(..., postgresql_concurrently=True)` runs inside the migration's "
                     "transaction, where PostgreSQL refuses it (it cannot run inside a transaction block); "
                     f"put it inside `{AUTOCOMMIT}`",
@@ -125,9 +125,9 @@ class ConcurrentIndexInTransaction(OperationRule):
             return
         for action, _ in sql_actions(operation):
             if action.kind in ("create_index", "drop_index", "reindex") and action.concurrently:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} CONCURRENTLY runs inside the migration's transaction, where "
                     f"PostgreSQL refuses it (it cannot run inside a transaction block); put it inside `{AUTOCOMMIT}`",
                     fix=fixes.autocommit(operation, title),
@@ -171,9 +171,9 @@ class DropIndexNotConcurrent(OperationRule):
                 return
             table = operation.table
             on = f" of `{table.text}`" if table is not None else ""
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` drops index {shown(operation.argument('index_name'), 'an index')}{on} without "
                 "`postgresql_concurrently=True`: it takes an ACCESS EXCLUSIVE lock that makes every query on the "
                 f"table wait; drop it concurrently, inside `{AUTOCOMMIT}`",
@@ -182,9 +182,9 @@ class DropIndexNotConcurrent(OperationRule):
             return
         for action, _ in sql_actions(operation):
             if action.kind == "drop_index" and not action.concurrently:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} drops index `{action.name or '?'}` without CONCURRENTLY: it "
                     "takes an ACCESS EXCLUSIVE lock that makes every query on the table wait; use DROP INDEX "
                     f"CONCURRENTLY, inside `{AUTOCOMMIT}`",

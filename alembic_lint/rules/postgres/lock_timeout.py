@@ -99,9 +99,9 @@ class MissingLockTimeout(OperationRule):
                 if found is True:
                     break  # SET lock_timeout
                 if found is not None:
-                    yield self.diagnostic(
-                        migration.path,
-                        operation.span,
+                    yield self.report(
+                        migration,
+                        operation,
                         f"{found} takes an ACCESS EXCLUSIVE lock with no `SET lock_timeout` before it: while it waits "
                         "behind a long-running query, every other query on the table queues behind it; start the "
                         "migration with `op.execute(\"SET lock_timeout = '5s'\")` and retry a deploy that times out",

@@ -45,18 +45,18 @@ class DropTable(OperationRule):
         advice = "stop using it in one release, then drop it in a later migration"
         if operation.name == "drop_table":
             if not operation.on_new_table:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` drops table `{operation.table_text}` while the release still serving "
                     f"traffic may use it; {advice}",
                 )
             return
         for action, new in sql_actions(operation):
             if action.kind == "drop_table" and not new:
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} drops table `{action.table}` while the release still serving "
                     f"traffic may use it; {advice}",
                 )
@@ -106,16 +106,16 @@ class Rename(OperationRule):
         if operation.name == "alter_column":
             new = operation.argument("new_column_name")
             if new is not None and not new.is_literal(None):
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` renames column {column_of(operation)} to {shown(new)}: {advice}",
                 )
             return
         if operation.name == "rename_table":
-            yield self.diagnostic(
-                migration.path,
-                operation.span,
+            yield self.report(
+                migration,
+                operation,
                 f"`{operation.call}` renames table `{operation.table_text}` to "
                 f"{shown(operation.argument('new_table_name'))}: {advice}",
             )
@@ -124,15 +124,15 @@ class Rename(OperationRule):
             if new_table:
                 continue
             if action.kind == "rename_column":
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} renames column `{action.table}.{action.name}` to "
                     f"`{action.new_name}`: {advice}",
                 )
             elif action.kind == "rename_table":
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"{executed(operation, action)} renames table `{action.table}` to `{action.new_name}`: {advice}",
                 )

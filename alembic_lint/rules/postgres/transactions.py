@@ -54,9 +54,9 @@ class CommitInMigration(OperationRule):
             return
         for action, _ in sql_actions(operation):
             if action.kind == "commit":
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` runs COMMIT: it ends the migration's transaction, so a later failure leaves "
                     "a half-applied schema that the version table does not show; put the statements that cannot "
                     f"run in a transaction inside `{AUTOCOMMIT}` instead",
@@ -103,9 +103,9 @@ class EnumValueInTransaction(OperationRule):
         for action, _ in sql_actions(operation):
             if action.kind == "add_enum_value":
                 value = f" '{action.name}'" if action.name is not None else ""
-                yield self.diagnostic(
-                    migration.path,
-                    operation.span,
+                yield self.report(
+                    migration,
+                    operation,
                     f"`{operation.call}` adds value{value} to enum `{action.table}` inside the migration's "
                     "transaction: PostgreSQL before 12 refuses it, later ones do not let the transaction use the new "
                     f"value; run it inside `{AUTOCOMMIT}`",
