@@ -20,11 +20,10 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.source import LineIndex
-from alembic_lint.sql import created_tables
 
 # Calls that only mark a name as final: `op.f("ix_a")`, naming convention's `conv("...")`.
 _NAMING = re.compile(r"(?:^|\.)(?:f|conv)$")
@@ -267,10 +266,27 @@ def is_created(table: str, created: tuple[str, ...]) -> bool:
 SpanOf = Callable[[ast.AST], Span]
 
 
-class _State(NamedTuple):  # internal to the walk (a NamedTuple: `_replace` is cheap)
-    autocommit: bool = False
-    batch: tuple[tuple[str, Arg], ...] = ()  # alias -> table of the enclosing batch_alter_table blocks
-    guard: Guard | None = None
+class _State:
+    """Where the walk is: inside autocommit_block(), which batch blocks, which dialect guard."""
+
+    __slots__ = ("autocommit", "batch", "guard")
+
+    def __init__(
+        self,
+        autocommit: bool = False,
+        batch: tuple[tuple[str, Arg], ...] = (),  # alias -> table of the enclosing batch_alter_table blocks
+        guard: Guard | None = None,
+    ) -> None:
+        self.autocommit, self.batch, self.guard = autocommit, batch, guard
+
+    def autocommitting(self) -> _State:
+        return _State(True, self.batch, self.guard)
+
+    def in_batch(self, alias: str, table: Arg) -> _State:
+        return _State(self.autocommit, ((alias, table), *self.batch), self.guard)
+
+    def guarded(self, guard: Guard) -> _State:
+        return _State(self.autocommit, self.batch, guard)
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -417,14 +433,14 @@ class OperationExtractor:
             context = item.context_expr
             if isinstance(context, ast.Call) and isinstance(context.func, ast.Attribute):
                 if context.func.attr == "autocommit_block":
-                    inner = inner._replace(autocommit=True)
+                    inner = inner.autocommitting()
                     continue
                 if context.func.attr == "batch_alter_table":
                     operation = self.record(context, inner, None)
                     if operation is not None and isinstance(item.optional_vars, ast.Name):
                         table = operation.argument("table_name")
                         if table is not None:
-                            inner = inner._replace(batch=((item.optional_vars.id, table), *inner.batch))
+                            inner = inner.in_batch(item.optional_vars.id, table)
                     continue
             self.expression(context, inner, None)
         self.block(stmt.body, inner)
@@ -447,7 +463,7 @@ class OperationExtractor:
         dialects = guard.only
         if only is not None:
             dialects = tuple(sorted(only if dialects is None else only & set(dialects)))
-        return state._replace(guard=Guard(dialects, tuple(sorted(set(guard.never) | never))))
+        return state.guarded(Guard(dialects, tuple(sorted(set(guard.never) | never))))
 
     def dialect_test(self, test: ast.expr) -> tuple[frozenset[str] | None, frozenset[str]]:
         """(the dialects the body is limited to or None, the dialects it never runs on)."""
@@ -638,7 +654,9 @@ class OperationExtractor:
         elif operation.name == "rename_table" and operation.on_new_table:
             renamed = _key(operation.argument("new_table_name"))
             new = (renamed,) if renamed is not None else ()
-        elif operation.sql is not None:
+        elif operation.sql is not None and "table" in operation.sql.lower():
+            from alembic_lint.sql import created_tables  # imported only when some SQL may create one
+
             new = created_tables(operation.sql)
         if new:
             self.created = (*self.created, *new)

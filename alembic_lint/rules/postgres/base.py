@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Severity
 from alembic_lint.operations import Arg, Operation, is_created
 from alembic_lint.parse import Function, Migration
 from alembic_lint.rules.base import Context, FileRule
-from alembic_lint.sql import Action, classify
+
+if TYPE_CHECKING:
+    from alembic_lint.sql import Action
 
 AUTOCOMMIT = "with op.get_context().autocommit_block():"
 
@@ -27,6 +29,8 @@ def sql_actions(operation: Operation) -> Iterator[tuple[Action, bool]]:
     earlier in the function, or earlier in the same string."""
     if operation.name != "execute" or operation.sql is None:
         return
+    from alembic_lint.sql import classify  # imported only when a selected rule reads SQL
+
     created = operation.created
     for action in classify(operation.sql):
         new = action.table is not None and is_created(action.table, created)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.operations import Operation
 from alembic_lint.parse import Migration
 from alembic_lint.rules.base import Context
 from alembic_lint.rules.postgres.base import OperationRule, checked_functions, executed, sql_actions
-from alembic_lint.sql import Action
+
+if TYPE_CHECKING:
+    from alembic_lint.sql import Action
 
 # op calls that take an ACCESS EXCLUSIVE lock on their table (drop_index: unless concurrent).
 _EXCLUSIVE_CALLS = frozenset(
