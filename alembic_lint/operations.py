@@ -606,13 +606,18 @@ class OperationExtractor:
             self.record(call.args[0], state, None)  # `op.bulk_insert(op.create_table(...), rows)`: that first
         count, names = _KEPT.get(name, _OTHER)
         depth = 0 if name == "add_column" else MAX_DEPTH - 2  # add_column: its sa.Column(...) is read
-        args = tuple([self.arg(argument, depth) for argument in call.args[:count]])
-        keywords = tuple(
-            [
-                (keyword.arg or "**", self.arg(keyword.value, _KEYWORD_DEPTH.get(keyword.arg, MAX_DEPTH)))
-                for keyword in call.keywords
-                if keyword.arg is None or keyword.arg in names or keyword.arg.startswith("postgresql_")
-            ]
+        arg = self.arg
+        args = tuple([arg(argument, depth) for argument in call.args[:count]]) if count and call.args else ()
+        keywords = (
+            tuple(
+                [
+                    (keyword.arg or "**", arg(keyword.value, _KEYWORD_DEPTH.get(keyword.arg, MAX_DEPTH)))
+                    for keyword in call.keywords
+                    if keyword.arg is None or keyword.arg in names or keyword.arg.startswith("postgresql_")
+                ]
+            )
+            if call.keywords
+            else ()
         )
         sql = None
         if name == "execute" and call.args:
@@ -635,7 +640,8 @@ class OperationExtractor:
             site,
         )
         self.found.append(operation)
-        self.note_created(operation)
+        if sql is not None or name == "create_table" or name == "rename_table":
+            self.note_created(operation)
         return operation
 
     def helper(self, call: ast.Call, name: str) -> None:
@@ -680,11 +686,12 @@ class OperationExtractor:
         kind = type(node)
         if kind is ast.Constant:
             value = node.value  # type: ignore[attr-defined]
+            key = (type(value), value)
+            found = self.literals.get(key)  # table and column names repeat: share their records
+            if found is not None:
+                return found
             if isinstance(value, _LITERALS):
-                key = (type(value), value)
-                found = self.literals.get(key)  # table and column names repeat: share their records
-                if found is None:
-                    found = self.literals[key] = Arg("literal", value)
+                found = self.literals[key] = Arg("literal", value)
                 return found
         elif kind is ast.Name:
             return Arg("name", node.id)  # type: ignore[attr-defined]

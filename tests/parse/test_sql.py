@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alembic_lint.sql import Action, classify, created_tables, statements
 
@@ -150,3 +152,18 @@ def test_created_tables() -> None:
     assert created_tables('CREATE TABLE a (id int); create temp table if not exists s."B" (x int)') == ("a", "B")
     assert created_tables("ALTER TABLE a ADD b int") == ()
     assert created_tables("SELECT 1") == ()
+
+
+SQL_WORDS = st.sampled_from(
+    "ALTER TABLE t ADD DROP COLUMN CONSTRAINT INDEX CONCURRENTLY RENAME TO TYPE VALUE NOT NULL VALID DEFAULT "
+    "CREATE ON USING SET lock_timeout COMMIT ( ) , ; ' \" $$ -- /* */ = e' \\ {x} %s :p . \n".split(" ")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(SQL_WORDS, max_size=30).map(" ".join)))
+def test_never_raises_and_statements_cover_the_text(sql: str) -> None:
+    actions = classify(sql)
+    assert all(isinstance(action, Action) for action in actions)
+    for statement in statements(sql):
+        assert statement and statement in sql
