@@ -60,7 +60,7 @@ def concurrently(operation: Operation, title: str) -> Fix | None:
     return Fix(title, tuple(sorted(edits, key=lambda e: e.span)), "unsafe")
 
 
-def autocommit(operation: Operation, title: str) -> Fix | None:
+def autocommit(operation: Operation, title: str = "Run it inside autocommit_block()") -> Fix | None:
     wrap = wrap_in_autocommit(operation)
     return None if wrap is None else Fix(title, tuple(sorted(wrap, key=lambda e: e.span)), "unsafe")
 

@@ -111,7 +111,6 @@ class ConcurrentIndexInTransaction(OperationRule):
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         if operation.autocommit:
             return
-        title = "Run it inside autocommit_block()"
         if operation.name in ("create_index", "drop_index"):
             if operation.flag("postgresql_concurrently"):
                 yield self.report(
@@ -120,7 +119,7 @@ class ConcurrentIndexInTransaction(OperationRule):
                     f"`{operation.call}(..., postgresql_concurrently=True)` runs inside the migration's "
                     "transaction, where PostgreSQL refuses it (it cannot run inside a transaction block); "
                     f"put it inside `{AUTOCOMMIT}`",
-                    fix=fixes.autocommit(operation, title),
+                    fix=fixes.autocommit(operation),
                 )
             return
         for action, _ in sql_actions(operation):
@@ -130,7 +129,7 @@ class ConcurrentIndexInTransaction(OperationRule):
                     operation,
                     f"{executed(operation, action)} CONCURRENTLY runs inside the migration's transaction, where "
                     f"PostgreSQL refuses it (it cannot run inside a transaction block); put it inside `{AUTOCOMMIT}`",
-                    fix=fixes.autocommit(operation, title),
+                    fix=fixes.autocommit(operation),
                 )
 
 

@@ -109,6 +109,6 @@ class EnumValueInTransaction(OperationRule):
                     f"`{operation.call}` adds value{value} to enum `{action.table}` inside the migration's "
                     "transaction: PostgreSQL before 12 refuses it, later ones do not let the transaction use the new "
                     f"value; run it inside `{AUTOCOMMIT}`",
-                    fix=fixes.autocommit(operation, "Run it inside autocommit_block()"),
+                    fix=fixes.autocommit(operation),
                 )
                 return
