@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
@@ -130,16 +132,17 @@ _KEPT: dict[str, tuple[int, frozenset[str]]] = {
     ),
     "rename_table": (2, frozenset({"old_table_name", "new_table_name", "schema"})),
     "drop_table": (1, frozenset({"table_name", "schema"})),
-    "create_table": (1, frozenset({"schema"})),
+    "create_table": (1, frozenset()),
     "create_foreign_key": (3, frozenset({"constraint_name", "source_table", "referent_table", "source_schema"})),
     "create_check_constraint": (2, frozenset({"constraint_name", "table_name", "schema"})),
     "create_unique_constraint": (2, frozenset({"constraint_name", "table_name", "schema"})),
     "create_primary_key": (2, frozenset({"constraint_name", "table_name", "schema"})),
     "drop_constraint": (2, frozenset({"constraint_name", "table_name", "type_", "schema"})),
     "execute": (0, frozenset()),  # its SQL is kept as `Operation.sql`
-    "batch_alter_table": (1, frozenset({"table_name", "schema", "recreate"})),
+    "batch_alter_table": (1, frozenset()),
 }
 _OTHER: tuple[int, frozenset[str]] = (1, frozenset())
+_FIRST_ONLY = frozenset({"create_table", "bulk_insert", "batch_alter_table"})  # only their first argument is read
 # Keyword values are kept flat (a call becomes its source text) except these, kept one level deep
 # (`type_=sa.String(length=500)`: the length is read).
 _KEYWORD_DEPTH = {"type_": MAX_DEPTH - 2, "existing_type": MAX_DEPTH - 2, "server_default": MAX_DEPTH - 2}
@@ -180,14 +183,25 @@ class Operation:
     span: Span  # the call
     receiver: str  # as written before the name: "op", "o", "alembic.op", "batch_op", "conn"
     via: Via = "op"
-    args: tuple[Arg, ...] = ()
-    keywords: tuple[tuple[str, Arg], ...] = ()  # "**" for `**kw`
+    # The call as written; `args`/`keywords` read its arguments on first use (only the selected
+    # rules ask), so parsing pays one slice of text per call, not a record per argument.
+    text: str = ""
     batch_table: Arg | None = None  # batch_alter_table's table, for via="batch"
     autocommit: bool = False  # inside `with ...autocommit_block():`
     sql: str | None = None  # execute: the literal SQL
     created: tuple[str, ...] = ()  # tables this function created before the call (their `table_key`s)
     guard: Guard | None = None  # an `if` on the dialect name around it
     site: FixSite | None = None  # FIXABLE calls only
+
+    @property
+    def args(self) -> tuple[Arg, ...]:
+        """The positional arguments the rules read (`_KEPT`)."""
+        return decode_arguments(self.name, self.text)[0]
+
+    @property
+    def keywords(self) -> tuple[tuple[str, Arg], ...]:
+        """The keyword arguments the rules read (`_KEPT`, `postgresql_*`), `**kw` as "**"."""
+        return decode_arguments(self.name, self.text)[1]
 
     def argument(self, parameter: str) -> Arg | None:
         """An argument by parameter name, passed by keyword or by position."""
@@ -262,8 +276,105 @@ def is_created(table: str, created: tuple[str, ...]) -> bool:
     return any(name == table or name.lower() == lowered for name in created)
 
 
-# -- extraction -------------------------------------------------------------------------
 SpanOf = Callable[[ast.AST], Span]
+
+
+@lru_cache(maxsize=16384)
+def decode_arguments(name: str, text: str) -> tuple[tuple[Arg, ...], tuple[tuple[str, Arg], ...]]:
+    """The arguments of an `op.<name>` call the rules read, from the call's text (memoised: every
+    rule asks, and equal calls recur across files)."""
+    if not text:
+        return (), ()
+    source = f"(\n{text}\n)"  # a call spanning lines, as written inside its function
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes warn at compile time
+            tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return (), ()
+    call = tree.body
+    if not isinstance(call, ast.Call):
+        return (), ()
+    index = LineIndex(source)
+    reader = ArgReader(lambda node: node_span(node, index), index)
+    count, names = _KEPT.get(name, _OTHER)
+    depth = 0 if name == "add_column" else MAX_DEPTH - 2  # add_column: its sa.Column(...) is read
+    args = tuple([reader.arg(argument, depth) for argument in call.args[:count]])
+    keywords = tuple(
+        [
+            (keyword.arg or "**", reader.arg(keyword.value, _KEYWORD_DEPTH.get(keyword.arg or "", MAX_DEPTH)))
+            for keyword in call.keywords
+            if keyword.arg is None or keyword.arg in names or keyword.arg.startswith("postgresql_")
+        ]
+    )
+    return args, keywords
+
+
+def node_span(node: ast.AST, index: LineIndex) -> Span:
+    """A node's span in code-point columns (ast counts UTF-8 bytes)."""
+    line: int = node.lineno  # type: ignore[attr-defined]
+    end_line: int = node.end_lineno or line  # type: ignore[attr-defined]
+    col: int = node.col_offset  # type: ignore[attr-defined]
+    end_col: int = node.end_col_offset or 0  # type: ignore[attr-defined]
+    if index.ascii:
+        return Span(line, col, end_line, end_col)
+    return Span(line, index.column(line, col), end_line, index.column(end_line, end_col))
+
+
+class ArgReader:
+    """Turns argument nodes into `Arg` records, reading source text through `index`."""
+
+    def __init__(self, span: SpanOf, index: LineIndex) -> None:
+        self.span = span
+        self.index = index
+        self.literals: dict[tuple[type, object], Arg] = {}  # one record per literal value
+
+    def arg(self, node: ast.expr, depth: int) -> Arg:
+        kind = type(node)
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, _LITERALS):
+                key = (type(value), value)
+                found = self.literals.get(key)  # table and column names repeat: share their records
+                if found is None:
+                    found = self.literals[key] = Arg("literal", value)
+                return found
+        elif kind is ast.Name:
+            return Arg("name", node.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            dotted = _dotted(node)
+            if dotted is not None:
+                return Arg("name", dotted)
+        elif kind is ast.Call and depth < MAX_DEPTH:
+            func = node.func  # type: ignore[attr-defined]
+            return Arg(
+                "call",
+                _dotted(func) or self.text(func),
+                tuple([self.arg(a, depth + 1) for a in node.args]),  # type: ignore[attr-defined]
+                tuple([(k.arg or "**", self.arg(k.value, depth + 1)) for k in node.keywords]),  # type: ignore[attr-defined]
+            )
+        elif (kind is ast.List or kind is ast.Tuple or kind is ast.Set) and depth < MAX_DEPTH:
+            return Arg("sequence", None, tuple([self.arg(e, depth + 1) for e in node.elts]))  # type: ignore[attr-defined]
+        elif kind is ast.UnaryOp and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):  # type: ignore[attr-defined]
+            value = node.operand.value  # type: ignore[attr-defined]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return Arg("literal", -value)
+        return Arg("unknown", self.text(node))
+
+    def text(self, node: ast.AST) -> str:
+        """A node's source text, cut at MAX_TEXT characters or the end of its first line."""
+        span = self.span(node)
+        line = self.index.line(span.line)
+        text = line[span.col : span.end_col] if span.line == span.end_line else line[span.col :] + " ..."
+        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 4] + " ..."
+
+
+# -- extraction -------------------------------------------------------------------------
+# Statements that hold neither a call worth recording nor a nested block.
+_SKIPPED = frozenset({ast.Pass, ast.Raise, ast.Delete, ast.Global, ast.Nonlocal, ast.Break, ast.Continue, ast.Assert})
+_SKIPPED |= {ast.ClassDef}  # a model declared inside the function: no op calls there
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_TRIES = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
 
 
 class _State:
@@ -315,6 +426,21 @@ def _multiline_string(node: ast.expr, depth: int) -> bool:
     return node.lineno != node.end_lineno  # something else over several lines: it may hold one
 
 
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    """A call's argument node, by keyword or by position."""
+    for passed in call.keywords:
+        if passed.arg == keyword:
+            return passed.value
+    return call.args[position] if position < len(call.args) else None
+
+
+def _node_key(node: ast.expr | None) -> str | None:
+    """A table argument's `Operation.table_key`, from its node: the literal, or the dotted name."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    return _dotted(node) if node is not None else None
+
+
 def _end(node: ast.AST) -> tuple[int, int]:
     return (node.end_lineno or 0, node.end_col_offset or 0)  # type: ignore[attr-defined]
 
@@ -338,20 +464,24 @@ class OperationExtractor:
         self.alembic_names: set[str] = set()  # names bound to the alembic package
         self.functions: dict[str, str] = {}  # `from alembic.op import create_index as ci`: ci -> create_index
         self.constants: dict[str, str] = {}  # module-level NAME = "literal string"
-        self.literals: dict[tuple[type, object], Arg] = {}  # one record per literal value
+        self.reader = ArgReader(span, index)
         # per function (reset by extract):
         self.found: list[Operation] = []
         self.created: tuple[str, ...] = ()  # tables created so far
         self.binds: set[str] = set()  # names bound to op.get_bind()
         self.strings: dict[str, str] = {}  # local NAME = "literal SQL"
         for stmt in tree.body:
-            self._import(stmt)
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                text = self._literal_sql(stmt.value, {})
-                if text is not None:
-                    self.constants[stmt.targets[0].id] = text
-            elif isinstance(stmt, (ast.If, ast.Try)):
-                for inner in stmt.body:
+            kind = type(stmt)
+            if kind is ast.ImportFrom or kind is ast.Import:
+                self._import(stmt)
+            elif kind is ast.Assign:
+                target = stmt.targets[0]  # type: ignore[attr-defined]
+                if type(target) is ast.Name and len(stmt.targets) == 1:  # type: ignore[attr-defined]
+                    text = self._literal_sql(stmt.value, {})  # type: ignore[attr-defined]
+                    if text is not None:
+                        self.constants[target.id] = text
+            elif kind is ast.If or kind is ast.Try:
+                for inner in stmt.body:  # type: ignore[attr-defined]
                     self._import(inner)
         if not self.op_names and not self.alembic_names and not self.functions:
             self.op_names.add("op")  # the conventional name, when no import says otherwise
@@ -382,37 +512,49 @@ class OperationExtractor:
         for stmt in body:
             kind = type(stmt)
             if kind is ast.Expr:
-                self.expression(stmt.value, state, stmt)  # type: ignore[attr-defined]
+                value = stmt.value  # type: ignore[attr-defined]
+                if type(value) is ast.Call:
+                    self.record(value, state, stmt)
+                elif type(value) is ast.Await and type(value.value) is ast.Call:
+                    self.record(value.value, state, None)
             elif kind is ast.Assign:
                 value = stmt.value  # type: ignore[attr-defined]
-                self.expression(value, state, None)
+                if type(value) is ast.Call:
+                    self.record(value, state, None)
                 targets = stmt.targets  # type: ignore[attr-defined]
-                if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                if len(targets) == 1 and type(targets[0]) is ast.Name:
                     self.bind_name(targets[0].id, value)
-            elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.Return:
-                value = stmt.value  # type: ignore[attr-defined]
-                if value is not None:
-                    self.expression(value, state, None)
-                    if kind is ast.AnnAssign and isinstance(stmt.target, ast.Name):  # type: ignore[attr-defined]
-                        self.bind_name(stmt.target.id, value)  # type: ignore[attr-defined]
-            elif kind is ast.With or kind is ast.AsyncWith:
-                self.with_block(stmt, state)  # type: ignore[arg-type]
+            elif kind in _SKIPPED:
+                continue
             elif kind is ast.If:
                 inside, outside = self.guards(stmt.test, state)  # type: ignore[attr-defined]
                 self.block(stmt.body, inside)  # type: ignore[attr-defined]
-                self.block(stmt.orelse, outside)  # type: ignore[attr-defined]
+                if stmt.orelse:  # type: ignore[attr-defined]
+                    self.block(stmt.orelse, outside)  # type: ignore[attr-defined]
+            elif kind is ast.With or kind is ast.AsyncWith:
+                self.with_block(stmt, state)  # type: ignore[arg-type]
+            elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.Return:
+                value = stmt.value  # type: ignore[attr-defined]
+                if type(value) is ast.Call:
+                    self.record(value, state, None)
+                if kind is ast.AnnAssign and value is not None and type(stmt.target) is ast.Name:  # type: ignore[attr-defined]
+                    self.bind_name(stmt.target.id, value)  # type: ignore[attr-defined]
             elif kind is ast.ImportFrom or kind is ast.Import:
                 self._import(stmt)
+            elif kind in _LOOPS:
+                self.block(stmt.body, state)  # type: ignore[attr-defined]
+                if stmt.orelse:  # type: ignore[attr-defined]
+                    self.block(stmt.orelse, state)  # type: ignore[attr-defined]
+            elif kind in _TRIES:
+                self.block(stmt.body, state)  # type: ignore[attr-defined]
+                for handler in stmt.handlers:  # type: ignore[attr-defined]
+                    self.block(handler.body, state)
+                self.block(stmt.orelse, state)  # type: ignore[attr-defined]
+                self.block(stmt.finalbody, state)  # type: ignore[attr-defined]
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 self.block(stmt.body, state)  # type: ignore[attr-defined]
             else:
-                for name in ("body", "orelse", "finalbody"):
-                    inner = getattr(stmt, name, None)
-                    if inner:
-                        self.block(inner, state)
-                for handler in getattr(stmt, "handlers", ()):
-                    self.block(handler.body, state)
-                for case in getattr(stmt, "cases", ()):
+                for case in getattr(stmt, "cases", ()):  # match
                     self.block(case.body, state)
 
     def bind_name(self, name: str, value: ast.expr) -> None:
@@ -437,10 +579,9 @@ class OperationExtractor:
                     continue
                 if context.func.attr == "batch_alter_table":
                     operation = self.record(context, inner, None)
-                    if operation is not None and isinstance(item.optional_vars, ast.Name):
-                        table = operation.argument("table_name")
-                        if table is not None:
-                            inner = inner.in_batch(item.optional_vars.id, table)
+                    table = _argument(context, 0, "table_name")
+                    if operation is not None and isinstance(item.optional_vars, ast.Name) and table is not None:
+                        inner = inner.in_batch(item.optional_vars.id, self.reader.arg(table, MAX_DEPTH))
                     continue
             self.expression(context, inner, None)
         self.block(stmt.body, inner)
@@ -569,20 +710,25 @@ class OperationExtractor:
         func = call.func
         via: Via = "op"
         batch_table = None
-        if isinstance(func, ast.Attribute):
-            name = func.attr
-            receiver = self.op_receiver(func.value)
+        if type(func) is ast.Attribute:
+            name = func.attr  # type: ignore[attr-defined]
+            value = func.value  # type: ignore[attr-defined]
+            receiver = None
+            if type(value) is ast.Name:
+                identifier = value.id
+                if identifier in self.op_names:
+                    receiver = identifier
+                elif identifier in self.binds and name in ("execute", "exec_driver_sql"):
+                    receiver, via, name = identifier, "bind", "execute"
+                else:
+                    for alias, table in state.batch:
+                        if alias == identifier:
+                            receiver, via, batch_table = alias, "batch", table
+                            break
+            else:
+                receiver = self.op_receiver(value)
             if receiver is None:
-                value = func.value
-                if isinstance(value, ast.Name):
-                    if value.id in self.binds and name in ("execute", "exec_driver_sql"):
-                        receiver, via, name = value.id, "bind", "execute"
-                    else:
-                        for alias, table in state.batch:
-                            if alias == value.id:
-                                receiver, via, batch_table = alias, "batch", table
-                                break
-                elif (
+                if (
                     isinstance(value, ast.Call)
                     and isinstance(value.func, ast.Attribute)
                     and value.func.attr == "get_bind"
@@ -604,34 +750,19 @@ class OperationExtractor:
             return None
         if name == "bulk_insert" and call.args and isinstance(call.args[0], ast.Call):
             self.record(call.args[0], state, None)  # `op.bulk_insert(op.create_table(...), rows)`: that first
-        count, names = _KEPT.get(name, _OTHER)
-        depth = 0 if name == "add_column" else MAX_DEPTH - 2  # add_column: its sa.Column(...) is read
-        arg = self.arg
-        args = tuple([arg(argument, depth) for argument in call.args[:count]]) if count and call.args else ()
-        keywords = (
-            tuple(
-                [
-                    (keyword.arg or "**", arg(keyword.value, _KEYWORD_DEPTH.get(keyword.arg, MAX_DEPTH)))
-                    for keyword in call.keywords
-                    if keyword.arg is None or keyword.arg in names or keyword.arg.startswith("postgresql_")
-                ]
-            )
-            if call.keywords
-            else ()
-        )
+        span = self.span(call)
         sql = None
         if name == "execute" and call.args:
             sql = self._literal_sql(call.args[0], self.strings)
         site = None
-        if name in FIXABLE or (sql is not None and _FIXABLE_SQL.search(sql)):
-            site = self.site(call, stmt)
+        if via == "op" and (name in FIXABLE or (sql is not None and _FIXABLE_SQL.search(sql))):
+            site = self.site(call, stmt)  # a fix never edits a batch block or a connection's call
         operation = Operation(  # positionally: this runs for every op call of every file parsed
             name,
-            self.span(call),
+            span,
             receiver,
             via,
-            args,
-            keywords,
+            self.arguments(call, name, span),
             batch_table,
             state.autocommit,
             sql,
@@ -641,25 +772,46 @@ class OperationExtractor:
         )
         self.found.append(operation)
         if sql is not None or name == "create_table" or name == "rename_table":
-            self.note_created(operation)
+            self.note_created(operation, call)
         return operation
+
+    def arguments(self, call: ast.Call, name: str, span: Span) -> str:
+        """The call as written (`op.create_index("ix", "t", ["a"])`); for calls whose other
+        arguments no rule reads (create_table's columns, bulk_insert's rows) only their first,
+        as `f(...)`; nothing for an `execute` (its SQL is kept apart)."""
+        if name in _FIRST_ONLY or name == "execute":
+            if name == "execute" or not call.args:
+                return ""
+            first = self.span(call.args[0])
+            return "f(" + self._between(first.line, first.col, first.end_line, first.end_col) + ")"
+        return self._between(span.line, span.col, span.end_line, span.end_col)
+
+    def _between(self, line: int, col: int, end_line: int, end_col: int) -> str:
+        first = self.index.line(line)
+        if line == end_line:
+            return first[col:end_col]
+        lines = [first[col:]]
+        lines.extend(self.index.line(n) for n in range(line + 1, end_line))
+        lines.append(self.index.line(end_line)[:end_col])
+        return "\n".join(lines)
 
     def helper(self, call: ast.Call, name: str) -> None:
         """A project's own `create_table("t", ...)` wrapper (superset has one) creates `t` too."""
         if name.endswith("create_table") and call.args:
-            first = call.args[0]
-            key = first.value if isinstance(first, ast.Constant) else _dotted(first)
-            if isinstance(key, str):
+            key = _node_key(call.args[0])
+            if key is not None:
                 self.created = (*self.created, key)
 
-    def note_created(self, operation: Operation) -> None:
+    def note_created(self, operation: Operation, call: ast.Call) -> None:
         new: tuple[str, ...] = ()
         if operation.name == "create_table" and operation.via == "op":
-            table = operation.table_key
+            table = _node_key(_argument(call, 0, "table_name"))
             new = (table,) if table is not None else ()
-        elif operation.name == "rename_table" and operation.on_new_table:
-            renamed = _key(operation.argument("new_table_name"))
-            new = (renamed,) if renamed is not None else ()
+        elif operation.name == "rename_table" and operation.via == "op":
+            old = _node_key(_argument(call, 0, "old_table_name"))
+            renamed = _node_key(_argument(call, 1, "new_table_name"))
+            if old is not None and renamed is not None and is_created(old, self.created):
+                new = (renamed,)
         elif operation.sql is not None and "table" in operation.sql.lower():
             from alembic_lint.sql import created_tables  # imported only when some SQL may create one
 
@@ -681,46 +833,6 @@ class OperationExtractor:
         if before.strip() or (after and not after.startswith("#")):
             return FixSite(None, arguments_end, False)
         return FixSite(span, arguments_end, span.line != span.end_line and _multiline_string(call, 0), before)
-
-    def arg(self, node: ast.expr, depth: int) -> Arg:
-        kind = type(node)
-        if kind is ast.Constant:
-            value = node.value  # type: ignore[attr-defined]
-            key = (type(value), value)
-            found = self.literals.get(key)  # table and column names repeat: share their records
-            if found is not None:
-                return found
-            if isinstance(value, _LITERALS):
-                found = self.literals[key] = Arg("literal", value)
-                return found
-        elif kind is ast.Name:
-            return Arg("name", node.id)  # type: ignore[attr-defined]
-        elif kind is ast.Attribute:
-            dotted = _dotted(node)
-            if dotted is not None:
-                return Arg("name", dotted)
-        elif kind is ast.Call and depth < MAX_DEPTH:
-            func = node.func  # type: ignore[attr-defined]
-            return Arg(
-                "call",
-                _dotted(func) or self.text(func),
-                tuple([self.arg(a, depth + 1) for a in node.args]),  # type: ignore[attr-defined]
-                tuple([(k.arg or "**", self.arg(k.value, depth + 1)) for k in node.keywords]),  # type: ignore[attr-defined]
-            )
-        elif (kind is ast.List or kind is ast.Tuple or kind is ast.Set) and depth < MAX_DEPTH:
-            return Arg("sequence", None, tuple([self.arg(e, depth + 1) for e in node.elts]))  # type: ignore[attr-defined]
-        elif kind is ast.UnaryOp and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):  # type: ignore[attr-defined]
-            value = node.operand.value  # type: ignore[attr-defined]
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return Arg("literal", -value)
-        return Arg("unknown", self.text(node))
-
-    def text(self, node: ast.AST) -> str:
-        """A node's source text, cut at MAX_TEXT characters or the end of its first line."""
-        span = self.span(node)
-        line = self.index.line(span.line)
-        text = line[span.col : span.end_col] if span.line == span.end_line else line[span.col :] + " ..."
-        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 4] + " ..."
 
     def _literal_sql(self, node: ast.expr, local: dict[str, str]) -> str | None:
         """The SQL text of `"..."`, `sa.text("...")`, `textwrap.dedent(...)`, `"..." % x`,

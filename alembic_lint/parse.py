@@ -257,7 +257,8 @@ class _Extractor:
 
     # -- the walk ------------------------------------------------------------
     def extract(self, tree: ast.Module) -> Migration:
-        self.operations = OperationExtractor(tree, self.span, self.index)
+        self.tree = tree
+        self.operations: OperationExtractor | None = None  # made for the first function with a body
         self.module_block(tree.body, conditional=False)
         self.collect_imports(tree.body, in_function=False, type_checking=False)
         return Migration(
@@ -357,7 +358,11 @@ class _Extractor:
                 name = _dotted(exc)
                 if name:
                     raises.append(name)
-        operations = () if trivial else self.operations.extract(node)
+        operations: tuple[Operation, ...] = ()
+        if not trivial:
+            if self.operations is None:
+                self.operations = OperationExtractor(self.tree, self.span, self.index)
+            operations = self.operations.extract(node)
         return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:

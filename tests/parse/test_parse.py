@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alembic_lint.diagnostics import Span
-from alembic_lint.operations import Arg, Operation
+from alembic_lint.operations import Operation
 from alembic_lint.parse import (
     Binding,
     Function,
@@ -114,15 +114,7 @@ def test_typed_template_of_alembic_1_16_2() -> None:
                     "add_column",
                     S(24, 4, 24, 84),
                     "op",
-                    args=(
-                        Arg("literal", "users"),
-                        Arg(
-                            "call",
-                            "sa.Column",
-                            (Arg("literal", "email"), Arg("call", "sa.String", (), (("length", Arg("literal", 255)),))),
-                            (("nullable", Arg("literal", True)),),
-                        ),
-                    ),
+                    text="op.add_column('users', sa.Column('email', sa.String(length=255), nullable=True))",
                 ),
             ),
         ),
@@ -132,11 +124,7 @@ def test_typed_template_of_alembic_1_16_2() -> None:
             S(29, 4, 31, 36),
             trivial=False,
             raises=(),
-            operations=(
-                Operation(
-                    "drop_column", S(31, 4, 31, 36), "op", args=(Arg("literal", "users"), Arg("literal", "email"))
-                ),
-            ),
+            operations=(Operation("drop_column", S(31, 4, 31, 36), "op", text="op.drop_column('users', 'email')"),),
         ),
         imports=(
             Import("typing", ("Sequence", "Union"), 0, S(8, 0, 8, 34)),
@@ -446,7 +434,7 @@ def test_decorated_async_and_conditional_definitions() -> None:
 
 def test_missing_functions_and_the_last_definition_wins() -> None:
     migration = parse("def upgrade():\n    pass\n\n\ndef upgrade():\n    op.drop_table('t')\n")
-    dropped = Operation("drop_table", S(6, 4, 6, 22), "op", args=(Arg("literal", "t"),))
+    dropped = Operation("drop_table", S(6, 4, 6, 22), "op", text="op.drop_table('t')")
     assert migration.upgrade == Function("upgrade", S(5, 4, 5, 11), S(6, 4, 6, 22), False, (), operations=(dropped,))
     assert migration.downgrade is None
 
