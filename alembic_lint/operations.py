@@ -5,8 +5,9 @@ two function bodies are walked, and only calls are looked at. Each call becomes
 a small frozen `Operation`: the `op` function it calls (the name resolved through
 `from alembic import op as o`, `import alembic.op`, and the alias of
 `with op.batch_alter_table("t") as batch_op:`, whose table it records), its
-literal positional and keyword arguments (`Arg`: literals kept, calls and
-sequences kept as their parts, anything else as its source text), its span,
+text, from which `Operation.args`/`keywords` decode the arguments the rules read
+on first use (`Arg`: literals kept, calls and sequences kept as their parts,
+anything else as its source text; parsing never builds them), its span,
 whether it sits inside `with op.get_context().autocommit_block():`, the literal
 SQL of `op.execute(...)` (a string, `sa.text(...)`, an f-string with `{...}`
 placeholders, a local constant), the tables the function created before it, and
