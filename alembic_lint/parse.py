@@ -8,6 +8,7 @@ immutable and picklable, so it can cross process boundaries and live in a cache.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from dataclasses import dataclass, replace
@@ -18,6 +19,7 @@ from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
 from alembic_lint.operations import Operation, OperationExtractor
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -126,17 +128,24 @@ class ParseFailure:
     path: Path
     span: Span
     message: str
-    kind: Literal["read", "decode", "syntax"] = "syntax"
+    kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
 
 
 def read_migration(path: Path) -> Migration | ParseFailure:
-    """Read a file from disk and parse it; an unreadable file becomes a ParseFailure."""
+    """Read a file from disk and parse it; an unreadable or oversized file becomes a ParseFailure."""
+    read = read_file(path)
+    return read if isinstance(read, ParseFailure) else parse_migration(path, read[0])
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result] | ParseFailure:
+    """A file's bytes and status, within `sourcefile`'s bounds; else the failure to report."""
     try:
-        data = path.read_bytes()
+        return read_source(path)
     except OSError as exc:
         return unreadable(path, exc)
-    return parse_migration(path, data)
+    except SourceTooLarge as exc:
+        return ParseFailure(path, Span.point(1), exc.message, "limit")
 
 
 def unreadable(path: Path, exc: OSError) -> ParseFailure:
@@ -178,7 +187,8 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).
-_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*?)\s*$")
+# The value is stripped in code: `(.*?)\s*$` would backtrack quadratically over a long run of spaces.
+_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*)")
 _HEADER_KEYS = {"Revision ID": "revision_id", "Revises": "revises", "Create Date": "create_date"}
 
 # Statements that hold no import and no nested block.
@@ -415,6 +425,6 @@ class _Extractor:
                 key = _HEADER_KEYS[match.group(2)]
                 if fields[key] is None:
                     start = len(match.group(1))
-                    value = match.group(3)
+                    value = match.group(3).rstrip()
                     fields[key] = HeaderField(value, Span(lineno, start, lineno, start + len(value)))
         return Header(message, self.span(first), fields["revision_id"], fields["revises"], fields["create_date"])
