@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
 from alembic_lint.fix import git_revisions
 from alembic_lint.globs import matches_any
@@ -188,6 +189,7 @@ def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings)
 
 def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py)."""
+    settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
         if cache is not None and cache.enabled:
             return _lint_folder_cached(folder, settings, cache)

@@ -84,7 +84,10 @@ def scan(text: str, *, strings: bool = False) -> Suppressions:
     if not strings and not _HINT.search(text):
         return NO_SUPPRESSIONS
     lexer = _Lexer(text)
-    lexer.run()
+    try:
+        lexer.run()
+    except RecursionError:  # f-strings nested deeper than any Python accepts: nothing is silenced
+        return NO_SUPPRESSIONS
     directives: list[Directive] = []
     for comment in lexer.comments:
         directives.extend(_directives(comment))
