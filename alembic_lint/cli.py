@@ -380,6 +380,11 @@ def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _rule_text(rule: Rule) -> str:
     default = "on" if rule.default else "off (opt-in: select it)"
+    if rule.dialect is not None and rule.default:
+        default = (
+            f'on where the project targets {rule.dialect} (`dialect = "{rule.dialect}"`, or a {rule.dialect} '
+            "sqlalchemy.url in alembic.ini), else off"
+        )
     text = f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
     if rule.options:
         table = f"[tool.alembic-lint.rules.{rule.code}]"

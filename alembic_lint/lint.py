@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic, Span
+from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list_migration_files
 from alembic_lint.fix import git_revisions
 from alembic_lint.graph import RevisionGraph
@@ -188,6 +189,7 @@ def lint_folder(
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
     of it that could not be listed is reported like a file that cannot be read (ALM011). `known`:
     files this run already parsed (for discovery), taken from it instead of read again."""
+    settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
         if cache is not None and cache.enabled and not folder.unlisted:
             return _lint_folder_cached(folder, settings, cache)

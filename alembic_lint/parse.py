@@ -17,6 +17,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
+from alembic_lint.operations import Operation, OperationExtractor
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -89,6 +90,7 @@ class Function:
     trivial: bool  # only pass / ... / docstrings / constants
     raises: tuple[str, ...]  # exception names raised directly in the body
     conditional: bool = False  # defined inside if/try at module level
+    operations: tuple[Operation, ...] = ()  # its op.* calls, in source order (operations.py)
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,8 @@ class _Extractor:
 
     # -- the walk ------------------------------------------------------------
     def extract(self, tree: ast.Module) -> Migration:
+        self.tree = tree
+        self.operations: OperationExtractor | None = None  # made for the first function with a body
         self.module_block(tree.body, conditional=False)
         self.collect_imports(tree.body, in_function=False, type_checking=False)
         return Migration(
@@ -364,7 +368,12 @@ class _Extractor:
                 name = _dotted(exc)
                 if name:
                     raises.append(name)
-        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional)
+        operations: tuple[Operation, ...] = ()
+        if not trivial:
+            if self.operations is None:
+                self.operations = OperationExtractor(self.tree, self.span, self.index)
+            operations = self.operations.extract(node)
+        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:

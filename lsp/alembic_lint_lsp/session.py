@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
 from alembic_lint.lint import check, configuration_findings
 from alembic_lint.parallel import gc_paused
@@ -75,6 +76,10 @@ class Session:
         if path in self.documents:
             return self.documents[path]
         return read_text(path)
+
+    def settings_of(self, state: FolderState) -> Settings:
+        """The settings a graph is linted with (the dialect its alembic.ini names filled in)."""
+        return folder_settings(self.settings(state.folder.root), state.folder)
 
     def uri_of(self, path: Path) -> str | None:
         """The URI the client opened a document by (None: not open)."""
@@ -195,7 +200,7 @@ class Session:
         else:
             graph, read = None, state.relist(self.documents)
         parsed = [entry.parsed for entry in state.linted]
-        settings = self.settings(state.folder.root)
+        settings = self.settings_of(state)
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
             graph, diagnostics = check(parsed, settings, root=state.folder.root, graph=graph, memo=state.memo)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).

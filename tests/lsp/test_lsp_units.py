@@ -12,12 +12,12 @@ from lsp_support import ENV, forked, script_dir, write
 
 from alembic_lint.cli import main
 from alembic_lint.diagnostics import Diagnostic, Edit, Span
-from alembic_lint.discover import folder_for_file
+from alembic_lint.discover import VersionFolder, folder_for_file
 from alembic_lint.lint import check
 from alembic_lint.settings import RuleSelection, Settings, selected_rules
 from alembic_lint_lsp import navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
-from alembic_lint_lsp.session import Session
+from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
 
 # -- positions ------------------------------------------------------------------------------
@@ -106,6 +106,16 @@ def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path:
     told: list[str] = []
     assert settings_for(folder, ClientSettings(), told.append) == Settings()  # the editor keeps working
     assert told == [f"{tmp_path / 'pyproject.toml'}: unknown key `bogus` in [tool.alembic-lint]"]
+
+
+def test_the_folders_alembic_ini_names_the_dialect_as_on_the_command_line(tmp_path: Path) -> None:
+    ini = tmp_path / "alembic.ini"
+    ini.write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app@db/app\n")
+    folder = VersionFolder(tmp_path / "migrations", (), False, (), ini)
+    session = Session(lambda path: settings_for(path, ClientSettings()))
+    settings = session.settings_of(FolderState(folder))
+    assert settings.dialect == "postgresql"
+    assert "ALM301" in {rule.code for rule in selected_rules(settings)}
 
 
 # -- completion context --------------------------------------------------------------------
