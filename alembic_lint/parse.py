@@ -17,6 +17,7 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
+from alembic_lint.operations import Operation, OperationExtractor
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -89,6 +90,7 @@ class Function:
     trivial: bool  # only pass / ... / docstrings / constants
     raises: tuple[str, ...]  # exception names raised directly in the body
     conditional: bool = False  # defined inside if/try at module level
+    operations: tuple[Operation, ...] = ()  # its op.* calls, in source order (operations.py)
 
 
 @dataclass(frozen=True)
@@ -114,10 +116,16 @@ class Recovery:
 
     def could_name(self, identifier: str) -> bool:
         """False when the unread part cannot hold `identifier` (some word of it is missing)."""
-        if self.mentions is None:
-            return True
-        words = _WORD.findall(identifier)
-        return not words or all(word in self.mentions for word in words)
+        return could_name(self.mentions, identifier)
+
+
+def could_name(mentions: frozenset[str] | None, identifier: str) -> bool:
+    r"""Could a text whose words are `mentions` (None: unknown) say `identifier`? Not when
+    some word (`\w+`) of the identifier is not among them."""
+    if mentions is None:
+        return True
+    words = _WORD.findall(identifier)
+    return not words or all(word in mentions for word in words)
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,18 @@ class ParseFailure:
     message: str
     kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
+    # Bytes that do not decode: the words they hold read as Latin-1 (None: too many to keep, or
+    # a file not read at all). The graph takes such a file for a migration it cannot read only
+    # when `revision` is among them.
+    words: frozenset[str] | None = None
+
+    @property
+    def may_be_migration(self) -> bool:
+        """Could this file, whose content is unknown, be a migration? Not when it was read
+        and says no `revision` (random bytes, an image); yes when it was not read at all."""
+        if self.kind in ("read", "limit"):
+            return True
+        return self.kind == "decode" and (self.words is None or "revision" in self.words)
 
 
 Parsed = Migration | ParseFailure  # what parsing one file gives, for every stage after it
@@ -243,7 +263,8 @@ def _undecodable(path: Path, data: bytes, error: DecodeError) -> Parsed:
             recovered = _recover(path, text, span, error.message, None)
             if recovered is not None and recovered.recovered is not None:
                 return replace(recovered, noqa=scan(text), recovered=replace(recovered.recovered, kind="decode"))
-    return ParseFailure(path, span, error.message, "decode")
+    words = frozenset(_WORD.findall(data.decode("latin-1")))  # every byte is a Latin-1 character
+    return ParseFailure(path, span, error.message, "decode", words=words if len(words) <= MAX_MENTIONS else None)
 
 
 def _broken(path: Path, text: str, error: Span, message: str, cut: int) -> Parsed:
@@ -411,6 +432,8 @@ class _Extractor:
 
     # -- the walk ------------------------------------------------------------
     def extract(self, tree: ast.Module) -> Migration:
+        self.tree = tree
+        self.operations: OperationExtractor | None = None  # made for the first function with a body
         self.module_block(tree.body, conditional=False)
         self.collect_imports(tree.body, in_function=False, type_checking=False)
         return Migration(
@@ -510,7 +533,12 @@ class _Extractor:
                 name = _dotted(exc)
                 if name:
                     raises.append(name)
-        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional)
+        operations: tuple[Operation, ...] = ()
+        if not trivial:
+            if self.operations is None:
+                self.operations = OperationExtractor(self.tree, self.span, self.index)
+            operations = self.operations.extract(node)
+        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:

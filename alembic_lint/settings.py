@@ -35,8 +35,14 @@ class Settings:
     first_party: tuple[str, ...] = ()  # modules that are application code (ALM201)
     allowed_imports: tuple[str, ...] = ()  # modules a migration may import (ALM201)
     allow_irreversible: bool = True  # a downgrade raising NotImplementedError is fine (ALM101/ALM102)
+    # The database the project targets: configured, or read from the folder's alembic.ini by
+    # dialect.folder_settings. Rules with a `dialect` run by default only when it matches.
+    dialect: str | None = None
+    check_downgrade: bool = False  # the operation-safety rules (ALM3xx) also check downgrade()
     irreversible_markers: tuple[str, ...] = ()  # more exception names that mark an irreversible downgrade
-    version_locations: tuple[Path, ...] | None = None  # replaces discovery
+    # Replaces discovery: (graph name, folders read recursively) per graph; one unnamed graph
+    # for the array form.
+    version_locations: tuple[tuple[str, tuple[Path, ...]], ...] | None = None
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
     output_format: str | None = None
     cache_dir: Path | None = None

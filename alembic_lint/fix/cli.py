@@ -103,12 +103,12 @@ def _unsafe(diagnostics: Sequence[Diagnostic]) -> int:
 
 def start(args: argparse.Namespace, groups: dict[Settings, list[Path]], out: TextIO, err: TextIO) -> Started:
     """Fix, diff, list fixes or add noqa comments, before `run_check` lints and reports."""
-    from alembic_lint.cli import UsageError
-    from alembic_lint.lint import folders_for
+    from alembic_lint.plan import plan
+    from alembic_lint.usage import UsageError
 
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
-    work = [(settings, folders_for(paths, settings)) for settings, paths in groups.items()]
+    work = [(settings, list(plan(paths, settings).folders)) for settings, paths in groups.items()]
     cwd = Path.cwd()
     if args.add_noqa:
         return Started(args, exit=_add_noqa(work, cwd, err))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Span
-from alembic_lint.discover import VersionFolder, holds_file
+from alembic_lint.discover import VersionFolder
 from alembic_lint.fix.resolve import Clock, FixContext, Resolved, Unresolved, can_be_safe, resolve
 from alembic_lint.fix.text import EditError, apply, encode
 from alembic_lint.fix.workspace import Workspace
@@ -56,7 +56,7 @@ def folder_files(folder: VersionFolder, workspace: Workspace) -> list[Path]:
     """The folder's files in alembic's order, with the files fixes created in it."""
     files = list(folder.files)
     for path in workspace.created():
-        if path in files or not holds_file(folder, path):
+        if path in files or not folder.holds(path):
             continue
         after = [i for i, other in enumerate(files) if other.parent == path.parent and other.name < path.name]
         same = [i for i, other in enumerate(files) if other.parent == path.parent]

@@ -33,7 +33,7 @@ from alembic_lint.graph.problems import (
     SelfReference,
 )
 from alembic_lint.graph.unknowns import Unknown
-from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value
+from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value, failure_of
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
@@ -176,6 +176,12 @@ class RevisionGraph:
         """The problems of one kind (a class of alembic_lint.graph.problems, or a base class
         such as `InvalidRevision` for all its reasons), in the order they were found."""
         return [problem for problem in self.problems if isinstance(problem, kind)]
+
+    def failures(self) -> list[ParseFailure]:
+        """Every file that could not be read, decoded or parsed: those not in the graph, and
+        the errors the recovered ones were read around (parse.failure_of)."""
+        found = [item for item in self.opaque if isinstance(item, ParseFailure)]
+        return found + [failure for item in self.recovered if (failure := failure_of(item)) is not None]
 
     def history(self) -> list[Node]:
         """Nodes newest first, in the order `alembic history` prints them."""
@@ -398,6 +404,11 @@ class RevisionGraph:
             migration, name = problem.migration, problem.binding.name
             revision = None if name == "revision" else _literal_id(migration)
             self.unknowns.append(Unknown(migration.path, problem.binding.span.line, "dynamic", revision, (name,)))
+        for failure in self.opaque:
+            if isinstance(failure, ParseFailure) and failure.may_be_migration:
+                cause = "undecodable" if failure.kind == "decode" else "unread"
+                gap = Unknown(failure.path, failure.span.line, cause, None, REVISION_VARIABLES, failure.words)
+                self.unknowns.append(gap)
         for migration in self.recovered:
             recovery, revision = migration.recovered, _literal_id(migration)
             missing = tuple(
@@ -406,7 +417,8 @@ class RevisionGraph:
                 if migration.binding(name) is None and (recovery is None or recovery.could_name(name))
             )  # a variable the unread part does not even mention cannot be bound there
             if recovery is not None and revision is not None and missing:
-                self.unknowns.append(Unknown(migration.path, recovery.span.line, "syntax", revision, missing, recovery))
+                gap = Unknown(migration.path, recovery.span.line, "syntax", revision, missing, recovery.mentions)
+                self.unknowns.append(gap)
 
     def _taint(self) -> None:
         """Revisions on or above a dangling reference, a cycle or an unknown parent (a

@@ -1,15 +1,16 @@
 """What the graph could not read, and which findings it could change.
 
 A file with a syntax error still says what its statements before the error say (parse.py
-recovers them); a `revision`/`down_revision` computed at import time says nothing. Each
-such gap is an `Unknown`: the revision variables whose values are missing and, for a
-broken file, the words of its unread part (it cannot name an id it does not contain).
+recovers them); a file that cannot be read or decoded says nothing, nor does a `revision`/
+`down_revision` computed at import time. Each such gap is an `Unknown`: the revision
+variables whose values are missing and, for a broken file, the words of its unread part (it
+cannot name an id it does not contain).
 
 The questions below are the only ways a gap can change a graph finding. A rule asks the
 one its finding depends on; it reports the finding anyway, saying why it is held back,
 unless a gap could say anything (`unknowable`), and then it does not report it.
-Files with no recoverable `revision` (random bytes, a helper module) are not migrations
-for the graph: they are no gap and change nothing.
+Files that were read and hold no `revision` (random bytes, a helper module) are not
+migrations for the graph: they are no gap and change nothing.
 """
 
 from __future__ import annotations
@@ -20,31 +21,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from alembic_lint.graph.algorithms import walk
-from alembic_lint.parse import REVISION_VARIABLES, Recovery
+from alembic_lint.parse import REVISION_VARIABLES, could_name
 
 if TYPE_CHECKING:
     from alembic_lint.graph.build import RevisionGraph
 
 
+Cause = Literal["syntax", "unread", "undecodable", "dynamic"]
+
+
 @dataclass(frozen=True)
 class Unknown:
-    """One file's revision variables whose values the graph does not know."""
+    """One file's revision variables whose values the graph does not know: after a syntax
+    error, in a file that could not be read or decoded at all, or computed at import time."""
 
     path: Path
-    line: int  # the syntax error's line, or the computed binding's
-    cause: Literal["syntax", "dynamic"]
+    line: int  # the syntax error's line, or the computed binding's (1 for an unread file)
+    cause: Cause
     revision: str | None  # the file's id, when known
     variables: tuple[str, ...]  # the unknown ones, in alembic's order
-    recovery: Recovery | None = None  # a broken file's: what its unread part mentions
+    mentions: frozenset[str] | None = None  # the words of the unknown part (`\w+`); None: unknown
 
     def could_name(self, identifier: str) -> bool:
-        """Could the unknown part say `identifier`? Always, for a computed value."""
-        return self.recovery is None or self.recovery.could_name(identifier)
+        """Could the unknown part say `identifier`? Not when its words are known and some word
+        of the identifier is not among them."""
+        return could_name(self.mentions, identifier)
 
     @property
     def says_anything(self) -> bool:
-        """True when nothing bounds what the unknown part could say (a computed value)."""
-        return self.recovery is None or self.recovery.mentions is None
+        """True for a value computed at import time: only running the file could tell, and the
+        findings it could change are not reported. A file that cannot be read is not that: it
+        is meant to hold literals, and the findings it could change are held back."""
+        return self.cause == "dynamic"
 
     @property
     def place_unknown(self) -> bool:

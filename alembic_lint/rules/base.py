@@ -13,6 +13,7 @@ from alembic_lint.noqa import Suppressions
 from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
+    from alembic_lint.discover import ConfigProblem
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.parse import Migration
     from alembic_lint.settings import Settings
@@ -63,6 +64,9 @@ class Rule:
     severity: ClassVar[Severity] = "error"  # `[tool.alembic-lint.rules.<CODE>] severity` overrides it
     groups: ClassVar[tuple[str, ...]] = ()  # more names it can be selected by (`--select postgres`)
     options: ClassVar[tuple[Option, ...]] = ()  # what `[tool.alembic-lint.rules.<CODE>]` may set
+    # A dialect's rules run by default only for projects that target it (`dialect`, or alembic.ini's
+    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (settings.selected_rules).
+    dialect: ClassVar[str | None] = None
 
     @classmethod
     def documentation(cls) -> str:
@@ -111,6 +115,13 @@ class GraphRule(Rule):
     severity: ClassVar[Severity] = "error"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+class ConfigRule(Rule):
+    """A rule about an alembic configuration that discovery could not resolve."""
+
+    def check(self, problem: ConfigProblem, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
 

@@ -21,4 +21,7 @@ def _why(doubt: Unknown) -> str:
     verb = "is" if len(names) == 1 else "are"
     if doubt.cause == "syntax":
         return f"{doubt.path.name} has a syntax error at line {doubt.line}, its {listed} {verb} unknown"
+    if doubt.cause in ("unread", "undecodable"):
+        could_not = "be read" if doubt.cause == "unread" else "be decoded"
+        return f"{doubt.path.name} could not {could_not}, its {listed} {verb} unknown"
     return f"{doubt.path.name} computes its {listed} (line {doubt.line})"

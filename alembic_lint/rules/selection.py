@@ -38,21 +38,28 @@ def _best(selectors: Iterable[str], rule: Rule) -> int:
 def selected_rules(settings: Settings, registry: Sequence[Rule] = RULES) -> tuple[Rule, ...]:
     """The rules to run. Within a layer the most specific matching selector wins (on a tie,
     ignore wins); each override layer then changes only the rules its selectors name,
-    unless it has `select`, which starts over (ruff's rule)."""
+    unless it has `select`, which starts over (ruff's rule).
+
+    A rule for one dialect (the PostgreSQL rules) is in the default set only for projects that
+    target that dialect; a selector that names it (`--select ALM3`, `extend-select =
+    ["postgres"]`, `ALL`) runs it anyway."""
     chosen = []
     for rule in registry:
         if settings.select is None:
-            selected = 1 if rule.default else 0
+            selected, named = (1 if rule.default else 0), 0
         else:
-            selected = _best(settings.select, rule)
-        selected = max(selected, _best(settings.extend_select, rule))
+            selected = named = _best(settings.select, rule)
+        extended = _best(settings.extend_select, rule)
+        selected, named = max(selected, extended), max(named, extended)
         ignored = _best(settings.ignore, rule)
         enabled = bool(selected) and selected > ignored
         for layer in settings.overrides:
             selected = max(_best(layer.select or (), rule), _best(layer.extend_select, rule))
             ignored = _best(layer.ignore, rule)
             if layer.select is not None or selected or ignored:
-                enabled = bool(selected) and selected > ignored
+                enabled, named = bool(selected) and selected > ignored, selected
+        if enabled and not named and rule.dialect is not None and rule.dialect != settings.dialect:
+            enabled = False  # on by default only where the project targets the dialect
         if enabled:
             chosen.append(rule)
     return tuple(chosen)

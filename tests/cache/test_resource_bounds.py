@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import migration_source
-from helpers import run_cli, write_project
+from helpers import migration_source, run_cli, write_project
 
 from alembic_lint import sourcefile
 from alembic_lint.cache.store import _read_and_parse_if_changed

@@ -298,7 +298,7 @@ def test_graph_names_the_files_it_could_not_place(monkeypatch: pytest.MonkeyPatc
         "",
         0,
     )
-    monkeypatch.chdir(FIXTURES / "alm000_bad_cookie")  # nothing recoverable: not in the graph
+    monkeypatch.chdir(FIXTURES / "alm011_bad_cookie")  # nothing recoverable: not in the graph
     assert run("graph") == (
         "<base> -> 0c1d2e3f4a5b (head), create produit\n",
         "alembic-lint: versions/1d2e3f4a5b6c_ajout_du_prix_unitaire.py: not in the graph: unknown encoding: uft-8\n",
@@ -316,7 +316,7 @@ def test_graph_of_several_script_directories_is_an_error(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     assert run("graph") == (
         "",
-        f"alembic-lint: error: .: holds 2 script directories ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
+        f"alembic-lint: error: .: holds 2 revision graphs ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
         "pass one of them\n",
         2,
     )
@@ -340,37 +340,47 @@ F6 = "revision id 'f-6' contains '-', which alembic does not allow (@ - + :); re
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_dangling_symlink() -> None:
-    # A file with no readable revision is not a migration for the graph: it hides nothing, and
-    # the rest of the folder is reported (issue 10).
+    # A finding like any other (exit 1), and the rest of the folder is still checked: what the
+    # unread file could change (heads, dangling ids) is reported, held back, not hidden (issue 10).
     Path("versions/e5.py").symlink_to("gone.py")
     Path("versions/f6.py").write_text("revision = 'f-6'\ndown_revision = 'c3'\n" + BODY)
-    b2 = B2.replace("alongside 'c3'", "alongside 'f-6'")
-    f6_head = f"versions/f6.py:1:12: ALM001 revision 'f-6' is a head alongside 'b2': {HEADS}\n"
-    assert run() == (
-        b2 + D4 + f6_head + f"versions/f6.py:1:12: ALM008 {F6}\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
-    )
-    out, err, _ = run("--format", "json", "--exit-zero")
+    e5 = "versions/e5.py:1:1: ALM011 cannot read file: No such file or directory\n"
+    note = " (held back: e5.py could not be read, its {} unknown)"
+    heads = note.format("revision and branch_labels are")
+    b2 = B2.replace("alongside 'c3'", "alongside 'f-6'").replace("\n", heads + "\n")
+    d4 = D4.replace("\n", note.format("revision is") + "\n")
+    f6_head = f"versions/f6.py:1:12: ALM001 revision 'f-6' is a head alongside 'b2': {HEADS}{heads}\n"
+    summary = "Found 5 problems in 6 files: 5 errors (2 ALM001, 1 ALM002, 1 ALM008, 1 ALM011).\n"
+    assert run() == (b2 + d4 + e5 + f6_head + f"versions/f6.py:1:12: ALM008 {F6}\n", summary, 1)
+    out, err, code = run("--format", "json", "--exit-zero")
     assert [(item["path"], item["code"]) for item in json.loads(out)] == [
         ("versions/b2.py", "ALM001"),
         ("versions/d4.py", "ALM002"),
+        ("versions/e5.py", "ALM011"),
         ("versions/f6.py", "ALM001"),
         ("versions/f6.py", "ALM008"),
     ]
+    assert json.loads(out)[2] == _finding("versions/e5.py", 1, 1, 1, "ALM011", "unreadable-file", UNREAD)
     assert json.loads(out)[-1] == _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)
-    assert err == "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n"
-    # Given as an argument, a dangling link is a path that does not exist.
+    assert (err, code) == (summary, 0)
+    # Given as an argument, a dangling link is a path that does not exist: a usage error.
     assert run("versions/e5.py") == ("", "alembic-lint: error: versions/e5.py: no such file or directory\n", 2)
+
+
+UNREAD = "cannot read file: No such file or directory"
 
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_symlink_loop() -> None:
     Path("versions/e5.py").symlink_to("e5.py")
-    assert run("versions") == (
-        B2 + C3 + D4,
-        "alembic-lint: error: versions/e5.py: cannot read file: Too many levels of symbolic links\n",
-        2,
+    out, err, code = run("versions")
+    loop = "versions/e5.py:1:1: ALM011 cannot read file: Too many levels of symbolic links\n"
+    held = " (held back: e5.py could not be read, its {} unknown)\n"
+    b2, c3 = (h.replace("\n", held.format("revision and branch_labels are")) for h in (B2, C3))
+    assert (out, err.endswith(" in 5 files: 4 errors (2 ALM001, 1 ALM002, 1 ALM011).\n"), code) == (
+        b2 + c3 + D4.replace("\n", held.format("revision is")) + loop,
+        True,
+        1,
     )
 
 
@@ -379,11 +389,8 @@ def test_an_unreadable_file_symlink_loop() -> None:
 def test_an_unreadable_file_without_permission() -> None:
     Path("versions/c3.py").chmod(0)
     try:
-        assert run("versions") == (
-            "",
-            "alembic-lint: error: versions/c3.py: cannot read file: Permission denied\n",
-            2,
-        )
+        out, _, code = run("versions")
+        assert (out.splitlines()[0], code) == ("versions/c3.py:1:1: ALM011 cannot read file: Permission denied", 1)
     finally:
         Path("versions/c3.py").chmod(0o644)
 
@@ -398,43 +405,59 @@ def test_a_folder_without_permission(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (tmp_path / "locked").chmod(0o755)
 
 
+NOTHING = (
+    "{tmp}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory with env.py or "
+    "script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+)
+
+
+@pytest.mark.parametrize("files", [{}, {"README": "", "notes/todo.txt": ""}])
+def test_nothing_to_check_is_exit_2(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    expected = ("", f"alembic-lint: error: {NOTHING.format(tmp=tmp_path)}\n", 2)
+    assert run() == expected
+    assert run("graph") == expected
+
+
 @pytest.mark.parametrize(
-    ("files", "message"),
+    ("files", "finding"),
     [
-        ({}, "{tmp}: no migration files found"),
-        ({"README": "", "notes/todo.txt": ""}, "{tmp}: no migration files found"),
         (
             {"alembic.ini": "[alembic\nscript_location = alembic\n"},
-            "{tmp}/alembic.ini: cannot parse: File contains no section headers.",
+            "alembic.ini:1:1: ALM012 cannot parse: File contains no section headers.",
         ),
         (
             {"alembic.ini": "[alembic]\nscript_location = %(here)s/alembic\n"},
-            "{tmp}/alembic: script_location does not exist (from {tmp}/alembic.ini)",
+            "alembic.ini:2:1: ALM012 script_location '{tmp}/alembic' names no folder",
         ),
         (
             {
                 "alembic.ini": "[alembic]\nscript_location = %(here)s\nversion_locations = a;b\npath_separator = ,\n",
                 "a/a1.py": "",
             },
-            "{tmp}/alembic.ini: ',' is not a valid value for path_separator; "
+            "alembic.ini:4:1: ALM012 ',' is not a valid value for path_separator; "
             "expected 'space', 'newline', 'os', ':', ';'",
         ),
         (
             {"pyproject.toml": "[tool.alembic]\nscript_location = \n"},
-            "{tmp}/pyproject.toml: cannot parse: Invalid value (at line 2, column 19)",
+            "pyproject.toml:2:19: ALM012 cannot parse: Invalid value (at line 2, column 19)",
         ),
     ],
 )
-def test_bad_folders_and_configs(
-    files: dict[str, str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_configuration_that_cannot_be_resolved_is_a_finding(
+    files: dict[str, str], finding: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     monkeypatch.chdir(tmp_path)
-    expected = ("", f"alembic-lint: error: {message.format(tmp=tmp_path)}\n", 2)
-    assert run() == expected
-    assert run("graph") == expected
+    finding = finding.format(tmp=tmp_path)
+    assert run() == (f"{finding}\n", "Found 1 problem in 1 file: 1 error (1 ALM012).\n", 1)
+    assert run("--ignore", "ALM012") == ("", "All checks passed (0 files).\n", 0)
+    assert run("graph") == ("", f"alembic-lint: error: {finding}\n", 2)  # nothing left to draw
 
 
 def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
@@ -447,8 +470,60 @@ def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
     monkeypatch.chdir(tmp_path)
     assert run("app") == (
         "",
-        f"alembic-lint: error: {tmp_path / 'app'}: no Alembic migrations found (no alembic.ini or "
-        "[tool.alembic], no script directory with env.py and script.py.mako, and no .py file that sets "
-        "down_revision)\n",
+        f"alembic-lint: error: {NOTHING.format(tmp=tmp_path / 'app')}\n",
+        2,
+    )
+
+
+# -- options before the subcommand, --statistics with every format ---------------------------------
+@pytest.mark.usefixtures("project")
+def test_options_before_the_subcommand_are_the_subcommands() -> None:
+    graph = run("graph", "--no-cache", "versions")
+    assert graph[2] == 0
+    assert run("--no-cache", "graph", "versions") == graph
+    assert run("--no-cache", "--", "graph") == ("", "alembic-lint: error: graph: no such file or directory\n", 2)
+    assert run("--cache-dir", "graph", "graph", "versions") == graph  # DIR named `graph` is not the subcommand
+    out, err, code = run("--select", "ALM001", "graph", "versions")  # graph has no --select: argparse says so
+    assert (out, err.splitlines()[-1], code) == (
+        "",
+        "alembic-lint graph: error: unrecognized arguments: --select versions",
+        2,
+    )
+
+
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize(
+    "output_format", ["text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif"]
+)
+def test_statistics_with_every_format(output_format: str) -> None:
+    from alembic_lint.report import FORMAT_NAMES
+
+    assert set(FORMAT_NAMES) == {"text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"}
+    out, err, code = run("--statistics", "--format", output_format)
+    summary = "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n"
+    if output_format == "json":
+        assert (json.loads(out), err, code) == (
+            [
+                {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": True, "fixable_count": 2},
+                {"code": "ALM002", "name": "missing-down-revision", "count": 1, "fixable": False, "fixable_count": 0},
+            ],
+            summary,
+            1,
+        )
+    elif output_format in ("text", "full", "grouped"):
+        assert (out, err, code) == ("2\tALM001\t[*] multiple-heads\n1\tALM002\t[ ] missing-down-revision\n", summary, 1)
+    else:
+        assert (out, err, code) == (
+            "",
+            f"alembic-lint: error: --statistics cannot be written as {output_format}: "
+            "use --format text, full, grouped or json\n",
+            2,
+        )
+
+
+@pytest.mark.usefixtures("project")
+def test_statistics_refuse_junit_too() -> None:
+    assert run("--statistics", "--format", "junit")[1:] == (
+        "alembic-lint: error: --statistics cannot be written as junit: use --format text, full, grouped or json\n",
         2,
     )

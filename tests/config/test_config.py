@@ -60,6 +60,8 @@ VALID = [
     ('allowed-imports = ["app.migration_helpers"]', "allowed_imports", ("app.migration_helpers",)),
     ("allow-irreversible = false", "allow_irreversible", False),
     ('irreversible-markers = ["IrreversibleMigration"]', "irreversible_markers", ("IrreversibleMigration",)),
+    ('dialect = "postgresql"', "dialect", "postgresql"),
+    ("check-downgrade = true", "check_downgrade", True),
     ('version-locations = ["db/versions", "./db/../db/extra"]', "version_locations", ("db/versions", "db/extra")),
     ('exclude = ["archive/**", "*_draft.py"]', "exclude", ("archive/**", "*_draft.py")),
     ('output-format = "json"', "output_format", "json"),
@@ -86,7 +88,7 @@ def test_key_sets_its_field(tmp_path: Path, kind: str, body: str, field: str, ex
     path = write_config(tmp_path, kind, body)
     settings = load_settings(path)
     if field in ("version_locations",):
-        expected = tuple(tmp_path / p for p in expected)  # type: ignore[attr-defined]
+        expected = (("", tuple(tmp_path / p for p in expected)),)  # type: ignore[attr-defined]
     if field == "cache_dir":
         expected = tmp_path / str(expected)
     assert getattr(settings, field) == expected
@@ -117,6 +119,8 @@ def test_defaults() -> None:
         "ALM008",
         "ALM009",
         "ALM010",
+        "ALM011",
+        "ALM012",
         "ALM101",
         "ALM102",
         "ALM103",
@@ -148,6 +152,12 @@ BAD = [
     ('first-party = ["app-core"]', "`first-party`{where}: 'app-core' is not a dotted module name"),
     ('allowed-imports = "app"', "`allowed-imports`{where}: expected an array of strings, got a string"),
     ('allow-irreversible = "no"', "`allow-irreversible`{where}: expected a boolean, got a string"),
+    (
+        'dialect = "postgres"',
+        "`dialect`{where}: expected one of 'postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'oracle', "
+        "got 'postgres'",
+    ),
+    ("check-downgrade = 1", "`check-downgrade`{where}: expected a boolean, got an integer"),
     (
         "irreversible-markers = [3]",
         "`irreversible-markers`{where}: expected an array of strings, got an array with non-string items",
@@ -415,7 +425,7 @@ def test_exclude_drops_files_before_the_graph(tmp_path: Path, monkeypatch: pytes
     folder = project(tmp_path, 'select = ["ALM0"]')
     archive = folder / "archive"
     archive.mkdir()
-    (archive / "a1_old_copy.py").write_text(EMPTY.format(rev="a1", down="", down_value="None"))
+    (archive / "b2_old_copy.py").write_text(EMPTY.format(rev="b2", down="a1", down_value='"a1"'))
     monkeypatch.chdir(tmp_path)
     assert [line.split(": ")[1][:6] for line in run(["migrations/versions"])[0].splitlines()] == ["ALM003", "ALM003"]
     write_config(tmp_path, "pyproject.toml", 'select = ["ALM0"]\nexclude = ["archive"]')

@@ -22,6 +22,7 @@ from alembic_lint.cli import main
 from alembic_lint.discover import discover
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import parse_files
+from alembic_lint.rules import RULES, GraphRule
 
 # The oracle reads config keys (path_separator, [tool.alembic]) that alembic 1.16 added.
 ALEMBIC_ORACLE = "1.16"
@@ -36,9 +37,11 @@ def test_fixture_output(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert actual == want
 
 
-def test_each_graph_fixture_reports_only_its_code() -> None:
+def test_every_graph_rule_has_a_fixture_and_reports_only_its_code() -> None:
     """One root cause, one finding; other findings only where a broken file leaves them in
     doubt, saying so ("held back: ...")."""
+    codes = {case[:6].upper() for case in CASES if case.startswith("alm")}
+    assert codes == {rule.code for rule in RULES if isinstance(rule, GraphRule) and rule.code.startswith("ALM0")}
     for case in CASES:
         transcript = expected("graph", case)
         if case.startswith("clean_"):
@@ -77,8 +80,8 @@ ORACLE: dict[str, Loads | Raises] = {
     "clean_galaxy_gxy_tsi": Loads("lib/galaxy/model/migrations/alembic.ini"),
     "alm010_airflow_none_label": Loads("airflow/alembic.ini"),
     "alm000_syntax_error": Raises("SyntaxError", "invalid syntax (c7e9a1b3d5f4_add_phone.py, line 14)"),
-    "alm000_undecodable": Raises("SyntaxError", "(unicode error) 'utf-8' codec can't decode byte 0xe9"),
-    "alm000_bad_cookie": Raises("SyntaxError", "unknown encoding: uft-8"),
+    "alm011_undecodable": Raises("SyntaxError", "(unicode error) 'utf-8' codec can't decode byte 0xe9"),
+    "alm011_bad_cookie": Raises("SyntaxError", "unknown encoding: uft-8"),
     "alm001_two_heads": Loads("alembic.ini"),
     "alm001_one_labelled_branch": Loads(),
     "alm002_typo_suggestion": Raises("KeyError", "'7a6b5c4d3e2'"),

@@ -194,3 +194,36 @@ def test_a_self_loop_in_a_broken_file_still_hides_the_heads_above_it() -> None:
         "b2.py:2:17: ALM008 revision 'b2' names itself as its down_revision; point it at the revision it follows",
         "b2.py:6:13: ALM000 syntax error: invalid syntax",
     ]
+
+
+def test_a_file_that_cannot_be_read_holds_back_what_it_could_change() -> None:
+    """Its content is unknown: it may be the missing revision, or revise a head."""
+    from alembic_lint.parse import unreadable
+
+    files = {**LINEAR, "c3.py": mig("c3", "a1") + BODY, "d4.py": mig("d4", "zz9") + BODY}
+    parsed = [parse_migration(ROOT / name, text) for name, text in files.items()]
+    parsed.append(unreadable(ROOT / "zz9_gone.py", FileNotFoundError(2, "No such file or directory")))
+    _, diagnostics = check(parsed, Settings(select=("ALM0",)), root=ROOT)
+    note = " (held back: zz9_gone.py could not be read, its {} unknown)"
+    assert [(d.path.name, d.code, d.message) for d in diagnostics] == [
+        ("b2.py", "ALM001", head("b2", "c3", note=note.format("revision and branch_labels are"))),
+        ("c3.py", "ALM001", head("c3", "b2", note=note.format("revision and branch_labels are"))),
+        (
+            "d4.py",
+            "ALM002",
+            "down_revision 'zz9' names no revision in this folder; point it at an existing revision (None for a base)"
+            + note.format("revision is"),
+        ),
+        ("zz9_gone.py", "ALM011", "cannot read file: No such file or directory"),
+    ]
+
+
+def test_bytes_that_do_not_decode_and_declare_no_revision_hide_nothing() -> None:
+    files: dict[str, str | bytes] = {**LINEAR, "c3.py": mig("c3", "a1") + BODY, "logo.py": bytes(range(128, 256))}
+    parsed = [parse_migration(ROOT / name, text) for name, text in files.items()]
+    _, diagnostics = check(parsed, Settings(select=("ALM0",)), root=ROOT)
+    assert [(d.path.name, d.code, d.message) for d in diagnostics] == [
+        ("b2.py", "ALM001", head("b2", "c3")),
+        ("c3.py", "ALM001", head("c3", "b2")),
+        ("logo.py", "ALM011", "cannot decode byte 0x80 as utf-8"),
+    ]

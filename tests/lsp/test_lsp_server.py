@@ -310,3 +310,15 @@ async def test_a_folder_that_disappears_is_cleared(client: LanguageClient, tmp_p
     else:
         open_file(client, b2, "")  # reopening re-reads the folder from disk
     await diagnostics(client, {b2: [], c3: []})
+
+
+async def test_a_configuration_that_cannot_be_resolved_is_shown_on_its_file(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "alembic.ini").write_text("[alembic]\nsqlalchemy.url = sqlite://\n")  # no script_location
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    a1 = write(versions, "a1", None)
+    open_file(client, a1)  # the versions folder beside it is linted by its layout, and the ini says why
+    message = "no 'script_location' key found in configuration; alembic cannot find the migrations"
+    await diagnostics(client, {a1: [], tmp_path / "alembic.ini": [diagnostic(0, 0, 9, "ALM012", message)]})

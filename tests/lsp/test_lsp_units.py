@@ -18,7 +18,7 @@ from alembic_lint.rules.selection import selected_rules
 from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
-from alembic_lint_lsp.session import Session
+from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
 
 # -- positions ------------------------------------------------------------------------------
@@ -46,14 +46,14 @@ def test_client_settings_merge_key_by_key_over_the_project() -> None:
     assert (second.select, second.ignore, second.extend_select) == (None, ("ALM001", "ALM002"), ("ALM009",))
     assert second.merged(None) == second
     assert ClientSettings().merged([1]).problems == ("settings must be an object, not [1]",)
-    folder = VersionFolder(Path("/nonexistent-project/migrations"), (), False, ())
+    folder = Path("/nonexistent-project/migrations")
     assert settings_for(folder, second) == Settings(overrides=(RuleSelection(None, ("ALM009",), ("ALM001", "ALM002")),))
     assert settings_for(folder, ClientSettings()) == Settings()
 
 
 def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.alembic-lint]\nignore = ["ALM001"]\nextend-select = ["ALM105"]\n')
-    folder = VersionFolder(tmp_path / "migrations", (), False, ())
+    folder = tmp_path / "migrations"
     project = settings_for(folder, ClientSettings())
     assert (project.ignore, project.extend_select, project.config_path) == (
         ("ALM001",),
@@ -63,7 +63,19 @@ def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path:
     codes = {rule.code for rule in selected_rules(settings_for(folder, ClientSettings(ignore=("ALM105",))))}
     assert "ALM001" not in codes and "ALM105" not in codes and "ALM002" in codes
     (tmp_path / "pyproject.toml").write_text("[tool.alembic-lint]\nbogus = 1\n")
-    assert settings_for(folder, ClientSettings()) == Settings()  # logged; the editor keeps working
+    told: list[str] = []
+    assert settings_for(folder, ClientSettings(), told.append) == Settings()  # the editor keeps working
+    assert told == [f"{tmp_path / 'pyproject.toml'}: unknown key `bogus` in [tool.alembic-lint]"]
+
+
+def test_the_folders_alembic_ini_names_the_dialect_as_on_the_command_line(tmp_path: Path) -> None:
+    ini = tmp_path / "alembic.ini"
+    ini.write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app@db/app\n")
+    folder = VersionFolder(tmp_path / "migrations", (), False, (), ini)
+    session = Session(lambda path: settings_for(path, ClientSettings()))
+    settings = session.settings_of(FolderState(folder))
+    assert settings.dialect == "postgresql"
+    assert "ALM301" in {rule.code for rule in selected_rules(settings)}
 
 
 # -- completion context --------------------------------------------------------------------
@@ -201,3 +213,31 @@ def test_linting_never_imports_the_server_libraries(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
     assert out.stdout == "[]\n"
+
+
+HIDE_PYGLS = """
+import importlib.util, sys
+real = importlib.util.find_spec
+def find_spec(name, *args, **kwargs):
+    return None if name.split(".")[0] in ("pygls", "lsprotocol", "pytest_lsp") else real(name, *args, **kwargs)
+importlib.util.find_spec = find_spec
+for name in ("pygls", "lsprotocol", "pytest_lsp"):
+    sys.modules[name] = None
+import pytest
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "-p", "asyncio", "-rs", sys.argv[1]]))
+"""
+
+
+def test_without_pygls_every_module_of_this_folder_is_skipped_with_the_reason() -> None:
+    here = Path(__file__).parent
+    modules = sorted(p.name for p in here.glob("test_*.py"))
+    env = {**ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", HIDE_PYGLS, str(here)], capture_output=True, text=True, env=env, cwd=here.parent.parent
+    )
+    reason = "the language-server tests need lsprotocol, pygls, pytest_lsp (pip install -e '.[test]')"
+    summary = [line for line in out.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert (summary, out.returncode) == (
+        [f"SKIPPED [{len(modules)}] tests/lsp/conftest.py:18: {reason}"],
+        pytest.ExitCode.NO_TESTS_COLLECTED,  # skipped while collecting, so nothing ran: not an error
+    ), out.stdout + out.stderr

@@ -118,7 +118,21 @@ def test_undecodable_bytes_are_read_as_replacement_characters() -> None:
 
 def test_undecodable_bytes_in_a_revision_variable_recover_nothing() -> None:
     failure = parse_migration(PATH, b'revision = "c3"\ndown_revision = "b\xe92"\n')
-    assert failure == ParseFailure(PATH, Span.point(2, 18), "cannot decode byte 0xe9 as utf-8", "decode")
+    assert failure == ParseFailure(
+        PATH,
+        Span.point(2, 18),
+        "cannot decode byte 0xe9 as utf-8",
+        "decode",
+        words=frozenset({"revision", "c3", "down_revision", "b\xe92"}),  # read as Latin-1
+    )
+    assert isinstance(failure, ParseFailure) and failure.may_be_migration
+
+
+def test_bytes_that_do_not_decode_and_say_no_revision_are_no_migration() -> None:
+    noise = parse_migration(PATH, bytes(range(128, 256)) * 3)
+    assert isinstance(noise, ParseFailure) and noise.kind == "decode" and not noise.may_be_migration
+    unread = parse.unreadable(PATH, PermissionError(13, "Permission denied"))
+    assert unread.may_be_migration  # never read: it could be anything
 
 
 def test_too_many_words_after_the_error_could_say_anything(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import pytest
 from transcripts import all_expected
 
 from alembic_lint.cli import main
-from alembic_lint.rules import RULES, FileRule, GraphRule, SuppressionRule
+from alembic_lint.rules import RULES, ConfigRule, FileRule, GraphRule, SuppressionRule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 
 README = Path(__file__).parent.parent.parent / "README.md"
@@ -33,8 +33,8 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", name) for name in names)
 
 
-def test_every_rule_is_a_file_graph_or_suppression_rule() -> None:
-    assert all(isinstance(rule, (FileRule, GraphRule, SuppressionRule)) for rule in RULES)
+def test_every_rule_is_a_file_graph_config_or_suppression_rule() -> None:
+    assert all(isinstance(rule, (FileRule, GraphRule, ConfigRule, SuppressionRule)) for rule in RULES)
     assert [type(rule) for rule in RULES if isinstance(rule, SuppressionRule)] == [UnusedNoqa]
 
 
