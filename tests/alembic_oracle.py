@@ -4,14 +4,13 @@ comparison of what alembic says with what alembic-lint finds."""
 
 from __future__ import annotations
 
-import signal
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import stop_after
 
 from alembic_lint.graph import (
     Cycle,
@@ -82,22 +81,11 @@ class AlembicHangs(Exception):
     """alembic did not finish building its map (see `hang_guard`)."""
 
 
-@contextmanager
-def hang_guard(seconds: float = 5.0) -> Iterator[None]:
+def hang_guard(seconds: float = 5.0) -> AbstractContextManager[None]:
     """alembic's `_add_branches` walks down `map_[parent.down_revision]` with no visited set.
     When a down_revision names a label that resolves back to the same revision (reachable
     when a duplicated id hides it from the cycle check), alembic loops forever; stop it."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise AlembicHangs
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return stop_after(seconds, AlembicHangs)
 
 
 def ask_alembic(specs: list[Spec]) -> Oracle:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import migration_source, run_cli, write_project
+from helpers import migration_source, run_cli, stop_after, write_project
 
 from alembic_lint import sourcefile
 from alembic_lint.cache.store import _read_and_parse_if_changed
@@ -30,20 +29,8 @@ HANG = 120  # seconds: far above what any of these takes now, far below what the
 
 @pytest.fixture(autouse=True)
 def guard() -> Iterator[None]:
-    if not hasattr(signal, "SIGALRM"):
+    with stop_after(HANG, lambda: TimeoutError(f"still running after {HANG} s: a bound is missing")):
         yield
-        return
-
-    def hung(*_: object) -> None:
-        raise TimeoutError(f"still running after {HANG} s: a bound is missing")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(HANG)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ hangs (the only time bound: there are no wall-clock assertions)."""
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
+from helpers import stop_after
 from hypothesis import HealthCheck, settings
 
 SCALE = max(1, int(os.environ.get("ALEMBIC_LINT_FUZZ_SCALE", "1")))
@@ -30,17 +29,6 @@ class Hung(Exception):
     pass
 
 
-@contextmanager
-def at_most(seconds: float) -> Iterator[None]:
+def at_most(seconds: float) -> AbstractContextManager[None]:
     """Fail (raise Hung) instead of hanging when the block runs longer than `seconds`."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise Hung(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return stop_after(seconds, lambda: Hung(f"still running after {seconds} s"))
