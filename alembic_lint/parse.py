@@ -12,12 +12,13 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
-from alembic_lint.operations import Operation, OperationExtractor
+from alembic_lint.operations import Operation, OperationExtractor, node_span
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -536,7 +537,9 @@ class _Extractor:
         operations: tuple[Operation, ...] = ()
         if not trivial:
             if self.operations is None:
-                self.operations = OperationExtractor(self.tree, self.span, self.index)
+                # Not `self.span`: a bound method would make a reference cycle (extractor ->
+                # operations -> extractor) that keeps the whole tree alive while the collector is paused.
+                self.operations = OperationExtractor(self.tree, partial(node_span, index=self.index), self.index)
             operations = self.operations.extract(node)
         return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
