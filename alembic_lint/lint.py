@@ -10,7 +10,6 @@ configurations that cannot be resolved (ALM012) included.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
 from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.plan import Plan, plan
+from alembic_lint.records import field, record, replace
 from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
 from alembic_lint.rules.selection import selected_rules
 from alembic_lint.settings import Settings
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
 
 
-@dataclass
+@record(frozen=False)
 class FolderResult:
     folder: VersionFolder
     parsed: list[Parsed]
@@ -60,7 +60,7 @@ class _CachedFolderResult(FolderResult):
         return self._graph
 
 
-@dataclass
+@record(frozen=False)
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
     configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
@@ -102,7 +102,7 @@ def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None, confi
     return parsed
 
 
-@dataclass
+@record(frozen=False)
 class FileRuleMemo:
     """The file rules' findings per parse result, valid while the settings, the rules and
     the root stay the same. A result is reused only for the very same `Migration` object."""

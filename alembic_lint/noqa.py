@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.records import record
 
 _CODE = r"[A-Z]+[0-9]+"
 DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `codes`
@@ -32,7 +32,7 @@ DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `code
 _ONE_CODE = re.compile(_CODE, re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class NoqaCode:
     code: str  # upper-cased, e.g. "ALM201" or the prefix "ALM1"
     span: Span
@@ -41,7 +41,7 @@ class NoqaCode:
         return code.startswith(self.code)
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     """One `# noqa` or `# alembic-lint: noqa` directive."""
 
@@ -58,7 +58,7 @@ class Directive:
         return not self.codes or self.matching(code) is not None
 
 
-@dataclass(frozen=True)
+@record
 class Suppressions:
     """The suppression facts of one file."""
 
@@ -201,7 +201,7 @@ def _removal(span: Span, comment: _Comment) -> Span | None:
     return Span(span.line, col - comment.space_before, span.line, end)
 
 
-@dataclass(frozen=True)
+@record
 class _Comment:
     line: int
     col: int

@@ -190,7 +190,7 @@ def discover(paths: Sequence[Path]) -> list[VersionFolder]:
 
 
 def _with_only(folder: VersionFolder, only: frozenset[Path] | None) -> VersionFolder:
-    from dataclasses import replace
+    from alembic_lint.records import replace
 
     return replace(folder, only=only)
 

@@ -19,18 +19,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint.fix.git_order import NoOrder, library_order
 from alembic_lint.parse import Binding, Migration, Parsed, Value
+from alembic_lint.records import record, replace
 
 CHAIN_FILE = "revision_chain.json"
 _CALL = re.compile(r"^(?:[A-Za-z_]\w*\.)*get_down_revision\s*\(")
 _REVISION_IN_NAME = re.compile(r"^([a-f0-9]+)_")
 
 
-@dataclass(frozen=True)
+@record
 class Resolution:
     """What resolving `get_down_revision()` did in one folder."""
 
@@ -38,7 +38,7 @@ class Resolution:
     unavailable: str | None = None  # why none could be resolved (no chain file, no git history)
 
 
-@dataclass(frozen=True)
+@record
 class _File:
     revision: str
     name: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from alembic_lint.diagnostics import Span
@@ -34,6 +33,7 @@ from alembic_lint.graph.problems import (
 )
 from alembic_lint.graph.unknowns import Unknown
 from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value, failure_of
+from alembic_lint.records import field, record
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
@@ -42,7 +42,7 @@ P = TypeVar("P")
 
 
 # -- nodes ----------------------------------------------------------------------
-@dataclass
+@record(frozen=False)
 class Node:
     id: str
     migration: Migration

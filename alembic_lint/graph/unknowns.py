@@ -16,12 +16,12 @@ migrations for the graph: they are no gap and change nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from alembic_lint.graph.algorithms import walk
 from alembic_lint.parse import REVISION_VARIABLES, could_name
+from alembic_lint.records import record, replace
 
 if TYPE_CHECKING:
     from alembic_lint.graph.build import RevisionGraph
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Cause = Literal["syntax", "unread", "undecodable", "dynamic"]
 
 
-@dataclass(frozen=True)
+@record
 class Unknown:
     """One file's revision variables whose values the graph does not know: after a syntax
     error, in a file that could not be read or decoded at all, or computed at import time."""
