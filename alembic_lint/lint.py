@@ -29,6 +29,7 @@ from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
+    from alembic_lint.graph.incremental import GraphKeeper
 
 
 @record(frozen=False)
@@ -136,20 +137,21 @@ def check(
     rules: Sequence[Rule] | None = None,
     graph: RevisionGraph | None = None,
     memo: FileRuleMemo | None = None,
+    graphs: GraphKeeper | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
     """Build the graph of one folder, run the selected rules on it, then drop what
     `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900).
 
-    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
-    language server passes its last graph when an edit changed no revision variable.
-    `memo` keeps the file rules' findings for parse results that are the same objects
+    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return. `graphs`
+    keeps the graph across calls and updates it for what changed (the language server's:
+    graph/incremental.py). `memo` keeps the file rules' findings for parse results that are the same objects
     as last time (the language server re-parses only the file being edited).
     """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     parsed, chain = git_revisions.resolve(parsed)  # `get_down_revision()` (alembic-git-revisions) made literal
     ctx = Context(settings=settings, root=root, extra={"git-revisions": chain} if chain else {})
     if graph is None:
-        graph = RevisionGraph.build(parsed)
+        graph = RevisionGraph.build(parsed) if graphs is None else graphs.graph_for(parsed)[0]
     diagnostics: list[Diagnostic] = []
     for rule in active:
         if isinstance(rule, GraphRule):

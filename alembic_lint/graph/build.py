@@ -341,34 +341,36 @@ class RevisionGraph:
 
     def _link(self) -> None:
         for node in self.nodes.values():
-            binding = node.migration.down_revision
-            values: dict[str, Value] | None = None  # the first item of each text (one pass, not one per parent)
             for parent in node.down:
                 target = self.nodes.get(parent)
                 if target is not None:
                     if node.id not in target.children:
                         target.children.append(node.id)
-                    continue
-                node.dangling = True
-                if values is None:
-                    values = {v.text: v for v in reversed(binding.items)} if binding else {}
-                value = values.get(parent)
-                if value is None:
-                    continue
-                is_label = parent in self.label_owner
-                self.problems.append(
-                    MissingReference(
-                        node.migration,
-                        value,
-                        "down_revision",
-                        None if is_label else self._suggest(parent, exclude=node.id),
-                        is_label,
-                    )
-                )
+                else:
+                    node.dangling = True
+            self.problems.extend(self._missing_parents(node))
             for dep in node.resolved_dependencies:
                 target = self.nodes[dep]
                 if node.id not in target.dependents and node.id not in target.children:
                     target.dependents.append(node.id)
+
+    def _missing_parents(self, node: Node) -> list[MissingReference]:
+        """The down_revision entries of `node` that name nothing in the graph."""
+        found: list[MissingReference] = []
+        values: dict[str, Value] | None = None  # the first item of each text (one pass, not one per parent)
+        for parent in node.down:
+            if parent in self.nodes:
+                continue
+            if values is None:
+                binding = node.migration.down_revision
+                values = {v.text: v for v in reversed(binding.items)} if binding else {}
+            value = values.get(parent)
+            if value is None:
+                continue
+            is_label = parent in self.label_owner
+            suggestion = None if is_label else self._suggest(parent, exclude=node.id)
+            found.append(MissingReference(node.migration, value, "down_revision", suggestion, is_label))
+        return found
 
     def _find_heads_and_bases(self) -> None:
         nodes = list(self.nodes.values())

@@ -196,13 +196,13 @@ class Session:
         changed, state.changed = state.changed, set()
         read = 0
         if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
-            graph = state.update(changed)  # the same files: only the changed ones are new
+            state.update(changed)  # the same files: only the changed ones are new
         else:
-            graph, read = None, state.relist(self.documents)
+            read = state.relist(self.documents)
         parsed = [entry.parsed for entry in state.linted]
         settings = self.settings_of(state)
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
-            graph, diagnostics = check(parsed, settings, root=state.folder.root, graph=graph, memo=state.memo)
+            graph, diagnostics = check(parsed, settings, root=state.folder.root, memo=state.memo, graphs=state.graphs)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
         diagnostics += configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:

@@ -4,12 +4,13 @@ an editor buffer), the graph built from them, and the diagnostics last reported.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
-from alembic_lint.graph import RevisionGraph, graph_key
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph.incremental import GraphKeeper
 from alembic_lint.lint import FileRuleMemo, parse_files
 from alembic_lint.parse import Parsed, parse_migration
 from alembic_lint.source import DecodeError, decode_source
@@ -25,31 +26,6 @@ class Entry:
     parsed: Parsed
     text: str | None = None  # a buffer's text; None for a file read from disk (read again when needed)
     stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk
-
-    @property
-    def graph_key(self) -> object:
-        """What the revision graph reads from this file: equal keys give the same graph."""
-        return graph_key(self.parsed)
-
-
-def swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
-    """Point a graph at a file's new parse result (one with the same graph key as the old)."""
-    for node in graph.nodes.values():
-        if node.migration is old:
-            node.migration = new  # type: ignore[assignment]
-    graph.opaque = [new if item is old else item for item in graph.opaque]
-    graph.recovered = [new if item is old else item for item in graph.recovered]  # type: ignore[misc]
-    problems = []
-    for problem in graph.problems:
-        changes = {}
-        for item in fields(problem):
-            value = getattr(problem, item.name)
-            if value is old:
-                changes[item.name] = new
-            elif isinstance(value, tuple) and any(v is old for v in value):
-                changes[item.name] = tuple(new if v is old else v for v in value)
-        problems.append(replace(problem, **changes) if changes else problem)
-    graph.problems = problems
 
 
 def stamp(path: Path) -> tuple[int, int] | None:
@@ -101,6 +77,8 @@ class FolderState:
     # The file rules' findings for unchanged files; forgotten when files come or go on disk,
     # since a rule such as ALM201 also looks at the project's folders.
     memo: FileRuleMemo = field(default_factory=FileRuleMemo)
+    # The graph across edits: updated for what an edit changed instead of built again.
+    graphs: GraphKeeper = field(default_factory=GraphKeeper)
 
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
@@ -145,26 +123,12 @@ class FolderState:
             entry = self.entries[path] = read_entries([path])[0]
         return entry
 
-    def update(self, changed: set[Path]) -> RevisionGraph | None:
-        """Replace the changed files' parse results; the last graph still holds (and is
-        returned) when no revision variable changed."""
-        reuse = True
-        swaps = []
+    def update(self, changed: set[Path]) -> None:
+        """Replace the changed files' parse results (the graph keeper then sees which changed)."""
         for path in changed:
             position = self.index.get(path)
-            if position is None:
-                continue  # neither listed before nor now (a closed buffer that was never saved)
-            old, new = self.linted[position], self.entry(path)
-            self.linted[position] = new
-            if old.graph_key != new.graph_key:
-                reuse = False
-            elif old is not new:
-                swaps.append((old.parsed, new.parsed))
-        if not reuse or self.graph is None:
-            return None
-        for old_parsed, new_parsed in swaps:
-            swap(self.graph, old_parsed, new_parsed)
-        return self.graph
+            if position is not None:  # else neither listed before nor now (a closed, never saved buffer)
+                self.linted[position] = self.entry(path)
 
     def relist(self, documents: Mapping[Path, str]) -> int:
         """List the files in alembic's order (what is on disk plus unsaved open buffers), reading

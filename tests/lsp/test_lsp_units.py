@@ -138,7 +138,7 @@ def test_session_reports_only_changed_files_and_clears_the_ones_that_became_clea
     assert set(session.lint(state)) == {b2, c3}
 
 
-def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Path) -> None:
+def test_an_edit_keeps_the_graph_and_an_edit_of_down_revision_moves_its_edges(tmp_path: Path) -> None:
     versions = script_dir(tmp_path)
     write(versions, "a1", None)
     b2 = write(versions, "b2", "a1", message="add email", depends_on="zz")  # a problem that stays
@@ -167,7 +167,9 @@ def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Pat
     session.change(b2, edited.replace("down_revision = 'a1'", "down_revision = 'c3'"))
     assert set(session.lint(state)) == {b2, c3}
     assert [d.code for d in state.diagnostics[b2]] == ["ALM006"] and c3 not in state.diagnostics
-    assert state.graph is not graph  # a revision variable changed: rebuilt
+    assert state.graph is graph  # down_revision changed: its edges moved, not built again
+    assert (state.graphs.built, state.graphs.updated) == (1, 2)
+    assert state.graph.heads == ("b2",) and state.graph.nodes["c3"].children == ["b2"]
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
