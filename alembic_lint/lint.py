@@ -217,13 +217,19 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
     ctx = Context(settings=settings, root=folder.root)
     outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
     outside.append(("git-revisions", git_revisions.outside_inputs(folder.locations)))
-    store = FolderCache(folder, options, repr((settings, outside)), config=settings.config_path)
+    store = FolderCache(
+        folder,
+        options,
+        repr((settings, outside)),
+        config=settings.config_path,
+        history=lambda: git_revisions.history_stamp(folder.locations),
+    )
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)
     parsed = store.parsed()
     graph, diagnostics = check(parsed, settings, root=folder.root)
-    store.save(diagnostics)
+    store.save(diagnostics, history=git_revisions.reads_history(parsed))
     return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
 
 

@@ -59,7 +59,14 @@ def is_dynamic_call(binding: Binding | None) -> bool:
 
 def resolve(parsed: Sequence[Parsed]) -> tuple[Sequence[Parsed], Resolution | None]:
     """The parse results with every resolvable `get_down_revision()` replaced by its value."""
-    dynamic = [p for p in parsed if isinstance(p, Migration) and is_dynamic_call(p.down_revision)]
+    dynamic = [  # the shape first: this runs on every edit in the language server
+        p
+        for p in parsed
+        if isinstance(p, Migration)
+        and (binding := p.down_revision) is not None
+        and binding.shape == "dynamic"
+        and is_dynamic_call(binding)
+    ]
     if not dynamic:
         return parsed, None
     folders: dict[Path, list[Migration]] = {}
@@ -219,7 +226,9 @@ def _head_stamp(git_dir: Path) -> object:
 
 
 def outside_inputs(locations: Sequence[Path]) -> object:
-    """What a folder's resolution reads besides its files (for the cache's verdict key)."""
+    """What a folder's resolution reads besides its files (for the cache's verdict key): the
+    chain files. Git's history only matters to a folder with `get_down_revision()` files:
+    `history_stamp`, which the cache adds to the key of those folders alone."""
     stamps: list[object] = []
     for location in locations:
         try:
@@ -227,4 +236,14 @@ def outside_inputs(locations: Sequence[Path]) -> object:
             stamps.append((st.st_mtime_ns, st.st_size))
         except OSError:
             stamps.append(None)
-    return (tuple(stamps), git_stamp(locations[0]) if locations else None)
+    return tuple(stamps)
+
+
+def history_stamp(locations: Sequence[Path]) -> object:
+    """What changes when a commit is made or another one checked out, where `locations` are."""
+    return git_stamp(locations[0]) if locations else None
+
+
+def reads_history(parsed: Sequence[Parsed]) -> bool:
+    """Some file's down_revision is a `get_down_revision()` call (resolved in git's order)."""
+    return any(isinstance(p, Migration) and is_dynamic_call(p.down_revision) for p in parsed)
