@@ -151,6 +151,7 @@ class RevisionGraph:
         self.real_bases: tuple[str, ...] = ()
         self.tainted: frozenset[str] = frozenset()
         self._suggesters: dict[bool, Suggester] = {}  # built for the first missing reference
+        self._dynamic_labels = False
 
     # -- queries ------------------------------------------------------------
     @property
@@ -281,6 +282,8 @@ class RevisionGraph:
                 self.problems.append(NoneString(node.migration, labels))  # still a label, as in alembic
             for value in labels.items:
                 label = value.text
+                if value.kind != "str":
+                    self._dynamic_labels = True  # found while mapping, not by a pass per rule
                 if label in self.nodes:
                     other = self.nodes[label]
                     self.problems.append(LabelConflict(label, node.migration, value, other.migration, other.id, True))
@@ -296,12 +299,7 @@ class RevisionGraph:
     @property
     def has_dynamic_labels(self) -> bool:
         """True when some branch label is not a literal (it may be what a depends_on names)."""
-        return any(
-            v.kind != "str"
-            for node in self.nodes.values()
-            if node.migration.branch_labels is not None
-            for v in node.migration.branch_labels.items
-        )
+        return self._dynamic_labels
 
     def _suggest(self, wrong: str, labels: bool = False, exclude: str | None = None) -> str | None:
         """A close revision id (or, where labels are accepted, branch label) for a wrong reference:
