@@ -3,7 +3,7 @@ an editor buffer), the graph built from them, and the diagnostics last reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from alembic_lint.source import DecodeError, decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 Report = dict[Path, tuple[Diagnostic, ...]]
+CacheCall = Callable[[VersionFolder], list[Parsed]]  # a folder's facts through the CLI's cache
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,16 @@ def stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-def read_entries(paths: list[Path]) -> list[Entry]:
-    """Parse files from disk, through the pipeline's own `parse_files`."""
+def read_entries(paths: list[Path], folder: VersionFolder | None = None, cache: CacheCall | None = None) -> list[Entry]:
+    """Parse files from disk, through the pipeline's own `parse_files`; with `cache`, the files
+    of `folder` come through the command line's cache (its facts, read or parsed and saved)."""
     stamps = [stamp(path) for path in paths]  # before reading: a later change shows on the next look
-    return [Entry(parsed, None, stamp) for parsed, stamp in zip(parse_files(paths), stamps, strict=True)]
+    known: dict[Path, Parsed] = {}
+    if cache is not None and folder is not None:
+        known = dict(zip(folder.files, cache(folder), strict=True))
+    rest = [path for path in paths if path not in known]
+    known.update(zip(rest, parse_files(rest), strict=True))
+    return [Entry(known[path], None, stamp) for path, stamp in zip(paths, stamps, strict=True)]
 
 
 def read_text(path: Path) -> str | None:
@@ -130,9 +137,10 @@ class FolderState:
             if position is not None:  # else neither listed before nor now (a closed, never saved buffer)
                 self.linted[position] = self.entry(path)
 
-    def relist(self, documents: Mapping[Path, str]) -> int:
+    def relist(self, documents: Mapping[Path, str], cache: CacheCall | None = None) -> int:
         """List the files in alembic's order (what is on disk plus unsaved open buffers), reading
-        those not read yet; returns how many were read."""
+        those not read yet; returns how many were read. With `cache`, a folder read for the
+        first time comes through the command line's cache."""
         paths = list(self.folder.files)
         extra = [path for path in documents if path not in self.on_disk and self.holds(path)]
         if extra:
@@ -140,7 +148,9 @@ class FolderState:
         for path in set(self.entries) - set(paths):
             del self.entries[path]
         missing = [path for path in paths if path not in self.entries]
-        self.entries.update(zip(missing, read_entries(missing), strict=True))
+        whole = cache is not None and len(missing) > len(paths) // 2 and not self.folder.unlisted
+        entries = read_entries(missing, self.folder, cache) if whole else read_entries(missing)
+        self.entries.update(zip(missing, entries, strict=True))
         self.paths = paths
         self.index = {path: position for position, path in enumerate(paths)}
         self.linted = [self.entries[path] for path in paths]

@@ -3,6 +3,7 @@ the session's folder bookkeeping, and the `server` subcommand's argument handlin
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
+from benchmarks.generate import generate
 
 # -- positions ------------------------------------------------------------------------------
 TEXT = 'x = "é😀"; y = 1\nplain\r\nlast'
@@ -243,3 +245,32 @@ def test_without_pygls_every_module_of_this_folder_is_skipped_with_the_reason() 
         [f"SKIPPED [{len(modules)}] tests/lsp/conftest.py:18: {reason}"],
         pytest.ExitCode.NO_TESTS_COLLECTED,  # skipped while collecting, so nothing ran: not an error
     ), out.stdout + out.stderr
+
+
+def test_a_folder_read_through_the_command_lines_cache_gives_the_same_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """Opening a file of a folder the command line has linted reads the folder's facts from
+    the CLI's cache, not by parsing every file; the diagnostics are the same either way."""
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE", raising=False)
+    root = tmp_path / "project"
+    generate(root, 40, heads=2, seed=5)
+    files = sorted((root / "migrations" / "versions").iterdir())
+    newest, names = files[-1], {path.name for path in files}
+
+    def opened() -> dict[Path, tuple[Diagnostic, ...]]:
+        session = Session(lambda folder: Settings())
+        state = session.open(newest, newest.read_text())
+        assert state is not None
+        session.lint(state)
+        return state.diagnostics
+
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    without = opened()
+    assert len([name for name in parses if name in names]) == 40  # the buffer, then every other file
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE")
+    assert main([str(root)], io.StringIO(), io.StringIO()) == 1  # the command line leaves its cache
+    parses.clear()
+    assert opened() == without
+    assert [name for name in parses if name in names] == [newest.name]  # the others came from the cache
+    assert sorted({d.code for items in without.values() for d in items}) == ["ALM001", "ALM301"]
