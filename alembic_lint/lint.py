@@ -117,14 +117,16 @@ class FileRuleMemo:
             self.key, self.results = key, {}
         out: list[Diagnostic] = []
         fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
-        for item in parsed:
-            if not isinstance(item, Migration) or item.recovered is not None:
-                continue  # a file with a syntax error: ALM000 is its one finding
-            hit = self.results.get(id(item))
+        results = self.results
+        for item in parsed:  # on every edit in the language server: the reused files first
+            hit = results.get(id(item))
             if hit is None or hit[0] is not item:
+                if not isinstance(item, Migration) or item.recovered is not None:
+                    continue  # a file with a syntax error: ALM000 is its one finding
                 hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
             fresh[id(item)] = hit
-            out.extend(hit[1])
+            if hit[1]:
+                out.extend(hit[1])
         self.results = fresh  # forget replaced files (and keep their ids from being reused)
         return out
 

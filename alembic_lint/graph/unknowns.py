@@ -97,6 +97,8 @@ def label_doubts(graph: RevisionGraph) -> list[Unknown]:
     branch_labels anywhere; and, in a folder that uses labels, an unknown place that could
     name a revision of the graph (the revision may inherit a label from there, or pass its
     own down to it)."""
+    if not graph.unknowns:
+        return []
     uses_labels = bool(graph.label_owner) or any(node.declared_labels for node in graph.nodes.values())
     found = []
     for u in graph.unknowns:
