@@ -65,20 +65,6 @@ class Settings:
 
     @property
     def project_root(self) -> Path | None:
-        """The folder holding the configuration file: globs are relative to it."""
-        from alembic_lint.project import project_root
-
-        return project_root(self)
-
-
-# Moved to alembic_lint/rules/selection.py; still importable from here, without loading the
-# rules when only the settings are needed.
-_MOVED = frozenset({"UnknownSelector", "check_selector", "selected_rules", "matches", "rule_for"})
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:
-        from alembic_lint.rules import selection
-
-        return getattr(selection, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        """The folder holding the configuration file: globs are relative to it
+        (`alembic_lint.project.project_root` adds the fallback when there is none)."""
+        return self.config_path.parent if self.config_path is not None else None
