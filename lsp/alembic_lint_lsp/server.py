@@ -28,7 +28,7 @@ from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.parse import Migration, Value
 from alembic_lint.rules import RULES_BY_CODE
 from alembic_lint.source import split_lines
-from alembic_lint_lsp import navigation, noqa
+from alembic_lint_lsp import graph_request, navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Report, Session
 from alembic_lint_lsp.settings import SECTION, ClientSettings, settings_for
@@ -610,6 +610,9 @@ async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> 
         if file_edit is not None:
             add(f"Disable {diagnostic.code} for this file", lsp_diagnostic, _text_edits(ls, lines, [file_edit]))
     return list(actions.values())
+
+
+graph_request.register(server)  # the custom `alembic-lint/graph` request
 
 
 # -- entry point ---------------------------------------------------------------------------
