@@ -19,4 +19,4 @@ VERSIONS = "migrations/versions"
 
 def shop(parent: Path) -> Path:
     """A copy of examples/shop under `parent`."""
-    return Path(shutil.copytree(EXAMPLE, parent / "shop"))
+    return Path(shutil.copytree(EXAMPLE, parent / "shop", ignore=shutil.ignore_patterns(".alembic_lint_cache")))
