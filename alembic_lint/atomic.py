@@ -10,24 +10,57 @@ from pathlib import Path
 def write_text_atomic(path: Path, text: str) -> None:
     """Write `text` (UTF-8, newlines as given) to a temporary file in the same folder,
     then move it over `path`. Raises OSError; the temporary file never outlives a failure."""
-    folder = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """`write_text_atomic` for bytes: the file's mode is kept when it exists."""
+    temp = _temporary(path, data)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
         if path.exists():
             try:
                 os.chmod(temp, path.stat().st_mode & 0o7777)
             except OSError:
                 pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        _unlink(temp)
         raise
+
+
+def create_bytes_atomic(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, whole or not at all; FileExistsError when it exists
+    (a hard link from the finished temporary file never replaces an existing one)."""
+    temp = _temporary(path, data)
+    try:
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system: exclusive create, then fill
+            with open(path, "xb") as handle:
+                handle.write(data)
+    finally:
+        _unlink(temp)
+
+
+def _temporary(path: Path, data: bytes) -> str:
+    """A finished temporary file beside `path`, with the mode a new file gets."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+    except BaseException:
+        _unlink(temp)
+        raise
+    return temp
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

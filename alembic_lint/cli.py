@@ -94,6 +94,9 @@ def _check_parser() -> argparse.ArgumentParser:
     config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
     _add_cache_arguments(parser)
+    from alembic_lint.fix import cli as fix_cli
+
+    fix_cli.add_arguments(parser)
     return parser
 
 
@@ -212,6 +215,7 @@ def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.config import resolve_settings
+    from alembic_lint.fix import cli as fix_cli
     from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import FORMAT_NAMES, display_path, summary
     from alembic_lint.settings import RuleSelection
@@ -227,7 +231,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     groups: dict[Settings, list[Path]] = {}
     for path in args.paths or [Path(".")]:
         settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
-        groups.setdefault(settings, []).append(path)
+        groups.setdefault(fix_cli.adjust(settings, args), []).append(path)
     first = next(iter(groups))  # the configuration of the first path chooses the default output format
     output_format = args.format or first.output_format or "text"
     if output_format not in FORMAT_NAMES:
@@ -235,6 +239,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{first.config_path}: unknown output format {output_format!r} (output-format); "
             f"choose from {', '.join(FORMAT_NAMES)}"
         )
+    fixing = fix_cli.start(args, groups, out, err) if fix_cli.requested(args) else None
+    if fixing is not None and fixing.exit is not None:
+        return fixing.exit  # --diff, --add-noqa
     result = LintResult()
     for settings, paths in groups.items():
         result.folders.extend(lint(paths, settings, cache=_cache_options(args, settings)).folders)
@@ -247,7 +254,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"alembic-lint: error: {display_path(failure.path, cwd)}: {failure.message}\n")
     if unreadable:
         return EXIT_ERROR
-    err.write(summary(diagnostics, result.files) + "\n")
+    err.write((fixing.summary(diagnostics, result.files) if fixing else summary(diagnostics, result.files)) + "\n")
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_CLEAN
@@ -328,6 +335,9 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = None if args.no_cache else _graph_settings(args)
     config = settings.config_path if settings is not None else None
     parsed = parse_folder(folder, _cache_options(args, settings), config)
+    from alembic_lint.fix.git_revisions import resolve
+
+    parsed = list(resolve(parsed)[0])  # `get_down_revision()` (alembic-git-revisions) made literal
     try:
         if args.format in ("mermaid", "dot"):
             graph, text = _picture(args, parsed, folder.root)
@@ -365,6 +375,11 @@ def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _rule_text(rule: Rule) -> str:
     default = "on" if rule.default else "off (opt-in: select it)"
+    if rule.dialect is not None and rule.default:
+        default = (
+            f'on where the project targets {rule.dialect} (`dialect = "{rule.dialect}"`, or a {rule.dialect} '
+            "sqlalchemy.url in alembic.ini), else off"
+        )
     text = f"# {rule.code} {rule.name}\n\nDefault: {default}. Severity: {rule.severity}.\n\n{rule.documentation()}\n"
     if rule.options:
         table = f"[tool.alembic-lint.rules.{rule.code}]"

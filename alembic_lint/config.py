@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint import values
+from alembic_lint.dialect import DIALECTS
 from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector, rule_for
 from alembic_lint.values import InvalidValue, strings, type_name
 
@@ -110,6 +111,8 @@ KEYS: tuple[Key, ...] = (
     Key("allowed-imports", "allowed_imports", values.modules),
     Key("allow-irreversible", "allow_irreversible", values.boolean),
     Key("irreversible-markers", "irreversible_markers", values.modules),
+    Key("dialect", "dialect", values.one_of(*DIALECTS)),
+    Key("check-downgrade", "check_downgrade", values.boolean),
     Key("version-locations", "version_locations", _folders),
     Key("exclude", "exclude", values.string_list),
     Key("output-format", "output_format", values.string),  # the value is checked by the output stage

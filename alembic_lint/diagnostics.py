@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from alembic_lint.fix.recipes import JoinHeads, WriteDowngrade  # what `Fix.recipe` may hold (cache.py reads it)
+
 Severity = Literal["error", "warning"]
 # ruff's applicability: `--fix` applies safe fixes, `--unsafe-fixes` also unsafe ones;
 # a display-only fix is shown (an editor's quick fix, `--show-fixes`) but never applied by the CLI.
@@ -57,7 +59,7 @@ class Fix:
     edits: tuple[Edit, ...] = ()
     applicability: Applicability = "unsafe"
     creates: tuple[NewFile, ...] = ()
-    recipe: object | None = None
+    recipe: JoinHeads | WriteDowngrade | None = None  # the recipes of alembic_lint/fix/recipes.py
 
     @property
     def safe(self) -> bool:

@@ -425,7 +425,7 @@ class RevisionGraph:
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
-            resolved: list[str] = []
+            resolved: dict[str, None] = {}  # ordered, and found without a pass over the list
             depends = node.migration.depends_on
             for value in depends.items if depends is not None else ():
                 if value.kind != "str" or value.text == node.id:
@@ -444,13 +444,14 @@ class RevisionGraph:
                     self.problems.append(
                         MissingReference(node.migration, value, "depends_on", self._suggest(value.text, labels=True))
                     )
-                elif target not in resolved:
-                    resolved.append(target)
+                else:
+                    resolved[target] = None
             node.resolved_dependencies = tuple(resolved)
 
     def _link(self) -> None:
         for node in self.nodes.values():
             binding = node.migration.down_revision
+            values: dict[str, Value] | None = None  # the first item of each text (one pass, not one per parent)
             for parent in node.down:
                 target = self.nodes.get(parent)
                 if target is not None:
@@ -458,7 +459,9 @@ class RevisionGraph:
                         target.children.append(node.id)
                     continue
                 node.dangling = True
-                value = next((v for v in binding.items if v.text == parent), None) if binding else None
+                if values is None:
+                    values = {v.text: v for v in reversed(binding.items)} if binding else {}
+                value = values.get(parent)
                 if value is None:
                     continue
                 is_label = parent in self.label_owner

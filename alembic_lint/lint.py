@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
+from alembic_lint.fix import git_revisions
 from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
@@ -152,7 +154,8 @@ def check(
     as last time (the language server re-parses only the file being edited).
     """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
-    ctx = Context(settings=settings, root=root)
+    parsed, chain = git_revisions.resolve(parsed)  # `get_down_revision()` (alembic-git-revisions) made literal
+    ctx = Context(settings=settings, root=root, extra={"git-revisions": chain} if chain else {})
     if graph is None:
         graph = RevisionGraph.build(parsed)
     diagnostics: list[Diagnostic] = []
@@ -186,6 +189,7 @@ def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings)
 
 def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py)."""
+    settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
         if cache is not None and cache.enabled:
             return _lint_folder_cached(folder, settings, cache)
@@ -205,6 +209,7 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
 
     ctx = Context(settings=settings, root=folder.root)
     outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
+    outside.append(("git-revisions", git_revisions.outside_inputs(folder.locations)))
     store = FolderCache(folder, options, repr((settings, outside)), config=settings.config_path)
     cached = store.cached_diagnostics()
     if cached is not None:

@@ -78,16 +78,20 @@ class Suppressions:
 NO_SUPPRESSIONS = Suppressions()
 
 
-def scan(text: str) -> Suppressions:
-    """The directives in a file's comments (never inside string literals)."""
-    if not _HINT.search(text):
+def scan(text: str, *, strings: bool = False) -> Suppressions:
+    """The directives in a file's comments (never inside string literals); with `strings`,
+    the multi-line strings even when there is no directive (where `--add-noqa` writes one)."""
+    if not strings and not _HINT.search(text):
         return NO_SUPPRESSIONS
     lexer = _Lexer(text)
-    lexer.run()
+    try:
+        lexer.run()
+    except RecursionError:  # f-strings nested deeper than any Python accepts: nothing is silenced
+        return NO_SUPPRESSIONS
     directives: list[Directive] = []
     for comment in lexer.comments:
         directives.extend(_directives(comment))
-    if not directives:
+    if not directives and not strings:
         return NO_SUPPRESSIONS
     return Suppressions(tuple(directives), tuple(lexer.strings))
 

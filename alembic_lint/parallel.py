@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_migration, unreadable
+from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_file, read_migration
 
 Parsed = Migration | ParseFailure
 FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cache compares
@@ -56,14 +56,12 @@ def read_and_parse(path: Path) -> tuple[Parsed, FileKey | None]:
 
     The file is stat-ed through the open handle before it is read: if it changes
     while being read, its mtime moves past the recorded one and the next run parses
-    it again. An unreadable file has no key (it is never cached).
+    it again. An unreadable or oversized file has no key (it is never cached).
     """
-    try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            data = handle.read()
-    except OSError as exc:
-        return unreadable(path, exc), None
+    read = read_file(path)
+    if isinstance(read, ParseFailure):
+        return read, None
+    data, stat = read
     return parse_migration(path, data), (stat.st_size, stat.st_mtime_ns, digest(data))
 
 

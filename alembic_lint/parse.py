@@ -8,6 +8,7 @@ immutable and picklable, so it can cross process boundaries and live in a cache.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from dataclasses import dataclass, replace
@@ -16,7 +17,9 @@ from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
+from alembic_lint.operations import Operation, OperationExtractor
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 REVISION_VARIABLES = ("revision", "down_revision", "branch_labels", "depends_on")
 
@@ -87,6 +90,7 @@ class Function:
     trivial: bool  # only pass / ... / docstrings / constants
     raises: tuple[str, ...]  # exception names raised directly in the body
     conditional: bool = False  # defined inside if/try at module level
+    operations: tuple[Operation, ...] = ()  # its op.* calls, in source order (operations.py)
 
 
 @dataclass(frozen=True)
@@ -124,17 +128,24 @@ class ParseFailure:
     path: Path
     span: Span
     message: str
-    kind: Literal["read", "decode", "syntax"] = "syntax"
+    kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
 
 
 def read_migration(path: Path) -> Migration | ParseFailure:
-    """Read a file from disk and parse it; an unreadable file becomes a ParseFailure."""
+    """Read a file from disk and parse it; an unreadable or oversized file becomes a ParseFailure."""
+    read = read_file(path)
+    return read if isinstance(read, ParseFailure) else parse_migration(path, read[0])
+
+
+def read_file(path: Path) -> tuple[bytes, os.stat_result] | ParseFailure:
+    """A file's bytes and status, within `sourcefile`'s bounds; else the failure to report."""
     try:
-        data = path.read_bytes()
+        return read_source(path)
     except OSError as exc:
         return unreadable(path, exc)
-    return parse_migration(path, data)
+    except SourceTooLarge as exc:
+        return ParseFailure(path, Span.point(1), exc.message, "limit")
 
 
 def unreadable(path: Path, exc: OSError) -> ParseFailure:
@@ -176,7 +187,8 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).
-_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*?)\s*$")
+# The value is stripped in code: `(.*?)\s*$` would backtrack quadratically over a long run of spaces.
+_HEADER_LINE = re.compile(r"^(\s*(Revision ID|Revises|Create Date):[ \t]*)(.*)")
 _HEADER_KEYS = {"Revision ID": "revision_id", "Revises": "revises", "Create Date": "create_date"}
 
 # Statements that hold no import and no nested block.
@@ -255,6 +267,8 @@ class _Extractor:
 
     # -- the walk ------------------------------------------------------------
     def extract(self, tree: ast.Module) -> Migration:
+        self.tree = tree
+        self.operations: OperationExtractor | None = None  # made for the first function with a body
         self.module_block(tree.body, conditional=False)
         self.collect_imports(tree.body, in_function=False, type_checking=False)
         return Migration(
@@ -354,7 +368,12 @@ class _Extractor:
                 name = _dotted(exc)
                 if name:
                     raises.append(name)
-        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional)
+        operations: tuple[Operation, ...] = ()
+        if not trivial:
+            if self.operations is None:
+                self.operations = OperationExtractor(self.tree, self.span, self.index)
+            operations = self.operations.extract(node)
+        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:
@@ -406,6 +425,6 @@ class _Extractor:
                 key = _HEADER_KEYS[match.group(2)]
                 if fields[key] is None:
                     start = len(match.group(1))
-                    value = match.group(3)
+                    value = match.group(3).rstrip()
                     fields[key] = HeaderField(value, Span(lineno, start, lineno, start + len(value)))
         return Header(message, self.span(first), fields["revision_id"], fields["revises"], fields["create_date"])

@@ -39,6 +39,10 @@ class Settings:
     first_party: tuple[str, ...] = ()  # modules that are application code (ALM201)
     allowed_imports: tuple[str, ...] = ()  # modules a migration may import (ALM201)
     allow_irreversible: bool = True  # a downgrade raising NotImplementedError is fine (ALM101/ALM102)
+    # The database the project targets: configured, or read from the folder's alembic.ini by
+    # dialect.folder_settings. Rules with a `dialect` run by default only when it matches.
+    dialect: str | None = None
+    check_downgrade: bool = False  # the operation-safety rules (ALM3xx) also check downgrade()
     irreversible_markers: tuple[str, ...] = ()  # more exception names that mark an irreversible downgrade
     version_locations: tuple[Path, ...] | None = None  # replaces discovery
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
@@ -93,21 +97,28 @@ def _best(selectors: Iterable[str], rule: Rule) -> int:
 def selected_rules(settings: Settings, registry: Sequence[Rule] = RULES) -> tuple[Rule, ...]:
     """The rules to run. Within a layer the most specific matching selector wins (on a tie,
     ignore wins); each override layer then changes only the rules its selectors name,
-    unless it has `select`, which starts over (ruff's rule)."""
+    unless it has `select`, which starts over (ruff's rule).
+
+    A rule for one dialect (the PostgreSQL rules) is in the default set only for projects that
+    target that dialect; a selector that names it (`--select ALM3`, `extend-select =
+    ["postgres"]`, `ALL`) runs it anyway."""
     chosen = []
     for rule in registry:
         if settings.select is None:
-            selected = 1 if rule.default else 0
+            selected, named = (1 if rule.default else 0), 0
         else:
-            selected = _best(settings.select, rule)
-        selected = max(selected, _best(settings.extend_select, rule))
+            selected = named = _best(settings.select, rule)
+        extended = _best(settings.extend_select, rule)
+        selected, named = max(selected, extended), max(named, extended)
         ignored = _best(settings.ignore, rule)
         enabled = bool(selected) and selected > ignored
         for layer in settings.overrides:
             selected = max(_best(layer.select or (), rule), _best(layer.extend_select, rule))
             ignored = _best(layer.ignore, rule)
             if layer.select is not None or selected or ignored:
-                enabled = bool(selected) and selected > ignored
+                enabled, named = bool(selected) and selected > ignored, selected
+        if enabled and not named and rule.dialect is not None and rule.dialect != settings.dialect:
+            enabled = False  # on by default only where the project targets the dialect
         if enabled:
             chosen.append(rule)
     return tuple(chosen)

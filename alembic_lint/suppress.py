@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.globs import matches_any
-from alembic_lint.noqa import Suppressions
+from alembic_lint.noqa_lookup import FileNoqa
 from alembic_lint.parse import Migration, ParseFailure
 from alembic_lint.rules import RULES, Rule
 from alembic_lint.rules.unused_noqa import UnusedNoqa
@@ -34,29 +34,6 @@ def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
     return frozenset(rule.code for rule in RULES if matches(selectors, rule))
 
 
-def _silencer(diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, int]] | None, skip: int = -1) -> bool:
-    """True when a directive silences the diagnostic; records which ones did in `used`.
-    Directive number `skip` (the one an ALM900 finding is about) counts only through
-    an explicit code (`# noqa: ALM201, ALM900`), never as a blanket."""
-    line = noqa.comment_line(diagnostic.span.line)
-    silenced = False
-    for index, directive in enumerate(noqa.directives):
-        if not directive.file_level and directive.span.line != line:
-            continue
-        if not directive.codes:
-            if index != skip:
-                silenced = True
-                if used is not None:
-                    used.add((index, -1))
-            continue
-        for position, code in enumerate(directive.codes):
-            if code.matches(diagnostic.code):
-                silenced = True
-                if used is not None:
-                    used.add((index, position))
-    return silenced
-
-
 def apply_suppressions(
     diagnostics: Sequence[Diagnostic],
     parsed: Sequence[Migration | ParseFailure],
@@ -64,9 +41,8 @@ def apply_suppressions(
     active: Sequence[Rule],
 ) -> list[Diagnostic]:
     """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus ALM900's."""
-    noqa = {item.path: item.noqa for item in parsed if item.noqa}
+    noqa = {item.path: FileNoqa(item.noqa) for item in parsed if item.noqa}
     ignores: dict[Path, frozenset[str]] = {}
-    used: dict[Path, set[tuple[int, int]]] = {path: set() for path in noqa}
     kept: list[Diagnostic] = []
     for diagnostic in diagnostics:
         if settings.per_file_ignores:
@@ -75,7 +51,7 @@ def apply_suppressions(
             if diagnostic.code in ignores[diagnostic.path]:
                 continue
         suppressions = noqa.get(diagnostic.path)
-        if suppressions and _silencer(diagnostic, suppressions, used[diagnostic.path]):
+        if suppressions is not None and suppressions.silences(diagnostic):
             continue
         kept.append(diagnostic)
     unused = next((rule for rule in active if isinstance(rule, UnusedNoqa)), None)
@@ -86,7 +62,7 @@ def apply_suppressions(
         ran = active_codes - ignored_codes(path, settings) if settings.per_file_ignores else active_codes
         if unused.code not in ran:
             continue
-        for index, diagnostic in unused.check_file(path, suppressions, used[path], ran, _ALL_CODES):
-            if not _silencer(diagnostic, suppressions, None, skip=index):
+        for index, diagnostic in unused.check_file(path, suppressions.suppressions, suppressions.used, ran, _ALL_CODES):
+            if not suppressions.silences(diagnostic, record=False, skip=index):
                 kept.append(diagnostic)
     return kept

@@ -10,9 +10,14 @@ starts `python -m alembic_lint_lsp`, opens the newest migration, then makes the 
 after the other, each awaiting the publishDiagnostics for its document version. Two kinds
 of edit are measured separately: typing in upgrade() (no revision variable changes: the
 server keeps its graph), and editing down_revision (it creates, then removes, a second
-head: the graph is rebuilt and two files' diagnostics change).
+head: the graph changes and two files' diagnostics change).
 
-Goal on the project's 2-core machine: p95 < 50 ms at 1,000 and < 250 ms at 10,000.
+Opening the first file is timed in fresh servers, round after round, with and without the
+cache the command line leaves (`alembic-lint FOLDER` run first): a server that reads that
+cache need not parse the whole folder itself. Each open figure is the median of the rounds.
+
+Goals (issue 14), at 10,000 migrations: editing down_revision p95 <= 20 ms, typing p95 <= 5 ms,
+opening the first file <= 0.4 s when the CLI's cache is there.
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ import cProfile
 import hashlib
 import os
 import pstats
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,107 +126,190 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-async def measure(size: int, edits: int) -> dict[str, float]:
+def server_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "lsp")])}
+    env.pop("ALEMBIC_LINT_NO_CACHE", None)
+    env.pop("ALEMBIC_LINT_CACHE_DIR", None)
+    return env
+
+
+def write_cli_cache(folder: Path) -> None:
+    """Run the command line on the folder, leaving its cache where it puts it by default."""
+    subprocess.run([sys.executable, "-m", "alembic_lint", str(folder)], env=server_env(), capture_output=True)
+    if not any(folder.rglob(".alembic_lint_cache")):
+        raise SystemExit(f"alembic-lint left no cache in {folder}")
+
+
+def remove_cli_cache(folder: Path) -> None:
+    for found in list(folder.rglob(".alembic_lint_cache")):
+        shutil.rmtree(found)
+
+
+async def measure(root: Path, newest: Path, edits: int) -> dict[str, float]:
+    """Open `newest` in a fresh server started in `root` (ms until its diagnostics arrive),
+    then make `edits` edits of each kind: their latencies' p50 and p95."""
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
 
-    with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
-        newest = generate(Path(tmp), size)
-        text = newest.read_text()
-        uri = newest.as_uri()
-        client = LanguageClient("bench", "1")
-        arrivals: asyncio.Queue[tuple[float, types.PublishDiagnosticsParams]] = asyncio.Queue()
+    text = newest.read_text()
+    uri = newest.as_uri()
+    client = LanguageClient("bench", "1")
+    arrivals: asyncio.Queue[tuple[float, types.PublishDiagnosticsParams]] = asyncio.Queue()
 
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def published(params: types.PublishDiagnosticsParams) -> None:
-            arrivals.put_nowait((time.perf_counter(), params))
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def published(params: types.PublishDiagnosticsParams) -> None:
+        arrivals.put_nowait((time.perf_counter(), params))
 
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "lsp")])}
-        await client.start_io(sys.executable, "-m", "alembic_lint_lsp", env=env)
-        await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
-        client.initialized(types.InitializedParams())
+    await client.start_io(sys.executable, "-m", "alembic_lint_lsp", env=server_env(), cwd=str(root))
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    client.initialized(types.InitializedParams())
 
-        async def until_version(version: int) -> float:
-            while True:
-                when, params = await asyncio.wait_for(arrivals.get(), 600)
-                if params.uri == uri and params.version == version:
-                    return when
+    async def until_version(version: int) -> float:
+        while True:
+            when, params = await asyncio.wait_for(arrivals.get(), 600)
+            if params.uri == uri and params.version == version:
+                return when
 
-        start = time.perf_counter()
-        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
-        opened = await until_version(1) - start
+    start = time.perf_counter()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    opened = await until_version(1) - start
 
-        latencies: dict[str, list[float]] = {"body": [], "revision": []}
-        for version, (kind, new) in enumerate(edit_texts(text, edits), start=2):
-            sent = time.perf_counter()
-            client.text_document_did_change(
-                types.DidChangeTextDocumentParams(
-                    types.VersionedTextDocumentIdentifier(version=version, uri=uri),
-                    [types.TextDocumentContentChangeWholeDocument(text=new)],
-                )
+    latencies: dict[str, list[float]] = {"body": [], "revision": []}
+    for version, (kind, new) in enumerate(edit_texts(text, edits), start=2):
+        sent = time.perf_counter()
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+                [types.TextDocumentContentChangeWholeDocument(text=new)],
             )
-            latencies[kind].append((await until_version(version) - sent) * 1000)
-        await client.shutdown_async(None)
-        client.exit(None)
-        await client.stop()
-    return {"open": opened * 1000, **summary(latencies)}
+        )
+        latencies[kind].append((await until_version(version) - sent) * 1000)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return {"open": opened * 1000, **(summary(latencies) if edits else {})}
 
 
-def in_process(size: int, edits: int, profile: bool) -> dict[str, float]:
+def in_process(root: Path, newest: Path, edits: int, profile: bool) -> dict[str, float]:
     """The server's own work per edit (parse the buffer, lint the folder), measured as CPU time in
     this process, so that other processes on the machine count less; or profiled with cProfile."""
     from alembic_lint.settings import Settings
     from alembic_lint_lsp.session import Session
 
-    with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
-        newest = generate(Path(tmp), size)
-        text = newest.read_text()
-        session = Session(lambda folder: Settings())
-        state = session.open(newest, text)
-        assert state is not None
-        session.lint(state)
-        profiler = cProfile.Profile()
-        latencies: dict[str, list[float]] = {"body": [], "revision": []}
-        for kind, new in edit_texts(text, edits):
-            start = time.process_time()
-            if profile:
-                profiler.enable()
-            session.change(newest, new)
-            session.lint(state)
-            if profile:
-                profiler.disable()
-            latencies[kind].append((time.process_time() - start) * 1000)
+    text = newest.read_text()
+    session = Session(lambda folder: Settings())
+    state = session.open(newest, text)
+    assert state is not None
+    session.lint(state)
+    profiler = cProfile.Profile()
+    latencies: dict[str, list[float]] = {"body": [], "revision": []}
+    for kind, new in edit_texts(text, edits):
+        start = time.process_time()
         if profile:
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+            profiler.enable()
+        session.change(newest, new)
+        session.lint(state)
+        if profile:
+            profiler.disable()
+        latencies[kind].append((time.process_time() - start) * 1000)
+    if profile:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     return summary(latencies)
+
+
+@dataclass
+class Size:
+    size: int
+    open_cold: list[float] = field(default_factory=list)  # ms, one per round, no CLI cache
+    open_cached: list[float] = field(default_factory=list)  # ms, the CLI's cache present
+    wall: dict[str, float] = field(default_factory=dict)  # edit latencies over stdio
+    cpu: dict[str, float] = field(default_factory=dict)  # the server's CPU per edit, in-process
+
+
+def measure_size(size: int, edits: int, rounds: int) -> Size:
+    result = Size(size)
+    with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
+        root = Path(tmp)
+        newest = generate(root, size)
+        for _ in range(rounds):  # interleaved: without, then with the CLI's cache
+            remove_cli_cache(root)
+            result.open_cold.append(asyncio.run(measure(root, newest, 0))["open"])
+            write_cli_cache(root)
+            result.open_cached.append(asyncio.run(measure(root, newest, 0))["open"])
+        remove_cli_cache(root)
+        result.wall = asyncio.run(measure(root, newest, edits))
+        result.cpu = in_process(root, newest, edits, profile=False)
+    med_cold, med_cached = statistics.median(result.open_cold), statistics.median(result.open_cached)
+    wall, cpu = result.wall, result.cpu
+    print(
+        f"{size:>6} migrations: open {med_cold:6.0f} ms (CLI cache present: {med_cached:6.0f} ms)"
+        f" | typing in upgrade(): p50 {wall['body p50']:5.1f} ms p95 {wall['body p95']:5.1f} ms"
+        f" | editing down_revision: p50 {wall['revision p50']:5.1f} ms p95 {wall['revision p95']:5.1f} ms",
+        flush=True,
+    )
+    print(
+        f"{'':>6}  server CPU per edit: typing p50 {cpu['body p50']:5.1f} ms p95 {cpu['body p95']:5.1f} ms"
+        f" | down_revision p50 {cpu['revision p50']:5.1f} ms p95 {cpu['revision p95']:5.1f} ms",
+        flush=True,
+    )
+    return result
+
+
+def report(sizes: list[Size]) -> None:
+    print(
+        "\n| migrations | open the first file | ... with the CLI's cache | typing in `upgrade()`: p50 / p95 "
+        "| editing `down_revision`: p50 / p95 | server CPU per edit, p95 (typing / `down_revision`) |"
+    )
+    print("|---|---:|---:|---|---|---|")
+    for s in sizes:
+        print(
+            f"| {s.size:,} | {statistics.median(s.open_cold):.0f} ms | {statistics.median(s.open_cached):.0f} ms "
+            f"| {s.wall['body p50']:.1f} ms / {s.wall['body p95']:.1f} ms "
+            f"| {s.wall['revision p50']:.1f} ms / {s.wall['revision p95']:.1f} ms "
+            f"| {s.cpu['body p95']:.1f} ms / {s.cpu['revision p95']:.1f} ms |"
+        )
+    big = next((s for s in sizes if s.size == 10000), None)
+    rows = [
+        ("10,000: editing `down_revision`, p95 <= 20 ms", "revision p95", 20.0),
+        ("10,000: typing in `upgrade()`, p95 <= 5 ms", "body p95", 5.0),
+    ]
+    print("\nGoals (issue 14)\n\n| goal | measured | result |\n|---|---|---|")
+    for text, key, limit in rows:
+        if big is None:
+            print(f"| {text} | — | not run |")
+            continue
+        value = big.wall[key]
+        print(f"| {text} | {value:.1f} ms | {'met' if value <= limit else '**MISSED**'} |")
+    if big is None:
+        print("| 10,000: opening the first file <= 0.4 s with the CLI's cache | — | not run |")
+    else:
+        value = statistics.median(big.open_cached) / 1000
+        verdict = "met" if value <= 0.4 else "**MISSED**"
+        print(f"| 10,000: opening the first file <= 0.4 s with the CLI's cache | {value:.2f} s | {verdict} |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--edits", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="fresh servers per open figure (median)")
     parser.add_argument("--profile", type=int, metavar="SIZE", help="profile the server's work instead")
     args = parser.parse_args()
     if args.profile:
-        in_process(args.profile, args.edits, profile=True)
+        with tempfile.TemporaryDirectory(prefix="alembic-lint-bench-") as tmp:
+            in_process(Path(tmp), generate(Path(tmp), args.profile), args.edits, profile=True)
         return
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"didChange -> publishDiagnostics over stdio, {args.edits} edits of each kind, "
-        f"{os.cpu_count()} CPUs, load average {load:.1f}"
+        f"didChange -> publishDiagnostics over stdio, {args.edits} edits of each kind, open: median of "
+        f"{args.rounds} fresh servers; {os.cpu_count()} CPUs, load average {load()}"
     )
-    for size in args.sizes:
-        wall = asyncio.run(measure(size, args.edits))
-        cpu = in_process(size, args.edits, profile=False)
-        print(
-            f"{size:>6} migrations: open {wall['open']:6.0f} ms"
-            f" | typing in upgrade(): p50 {wall['body p50']:5.1f} ms p95 {wall['body p95']:5.1f} ms"
-            f" | editing down_revision: p50 {wall['revision p50']:5.1f} ms p95 {wall['revision p95']:5.1f} ms"
-        )
-        print(
-            f"{'':>6}  server CPU per edit: typing p50 {cpu['body p50']:5.1f} ms p95 {cpu['body p95']:5.1f} ms"
-            f" | down_revision p50 {cpu['revision p50']:5.1f} ms p95 {cpu['revision p95']:5.1f} ms"
-        )
+    sizes = [measure_size(size, args.edits, args.rounds) for size in args.sizes]
+    print(f"load average after: {load()}")
+    report(sizes)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 if __name__ == "__main__":

@@ -26,3 +26,16 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8", newline="")
     expected = path.read_text(encoding="utf-8") if path.exists() else f"<{path} does not exist>"
     assert actual == expected, f"{name} differs from its golden file; see tests/golden/README.md to regenerate"
+
+
+def write_project(root: Path, revisions: dict[str, str | None]) -> Path:
+    """A project: alembic.ini, migrations/env.py, and one migration per `name: down_revision`."""
+    from conftest import migration_source
+
+    versions = root / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    (root / "migrations" / "env.py").write_text("")
+    for name, down in revisions.items():
+        (versions / f"{name}.py").write_text(migration_source(name, down))
+    return root

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.source import DecodeError, decode_source, split_lines
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 Formatter = Callable[[Sequence[Diagnostic], Path], str]
 
@@ -54,8 +55,8 @@ class SourceLines:
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        data = path.read_bytes()
-    except OSError:
+        data, _ = read_source(path)  # bounded: a report never reads what the linter would not
+    except (OSError, SourceTooLarge):
         return []
     text = decode_source(data)
     return [] if isinstance(text, DecodeError) else split_lines(text)

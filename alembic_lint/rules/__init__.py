@@ -12,6 +12,18 @@ from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
 from alembic_lint.rules.invalid_revision import InvalidRevision
 from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
 from alembic_lint.rules.model_import import ModelImport
+from alembic_lint.rules.postgres.columns import (
+    AddRequiredColumn,
+    ColumnTypeChange,
+    DropColumn,
+    SetNotNull,
+    VolatileDefault,
+)
+from alembic_lint.rules.postgres.constraints import ConstraintValidatedUnderLock, UniqueConstraintUnderLock
+from alembic_lint.rules.postgres.indexes import ConcurrentIndexInTransaction, DropIndexNotConcurrent, IndexNotConcurrent
+from alembic_lint.rules.postgres.lock_timeout import MissingLockTimeout
+from alembic_lint.rules.postgres.tables import DropTable, Rename
+from alembic_lint.rules.postgres.transactions import CommitInMigration, EnumValueInTransaction
 from alembic_lint.rules.revision_cycle import RevisionCycle
 from alembic_lint.rules.syntax_error import UnparsableMigration
 from alembic_lint.rules.unused_noqa import UnusedNoqa
@@ -33,6 +45,21 @@ RULES: tuple[Rule, ...] = (
     EmptyUpgrade(),
     HeaderMismatch(),
     ModelImport(),
+    IndexNotConcurrent(),
+    ConcurrentIndexInTransaction(),
+    DropIndexNotConcurrent(),
+    AddRequiredColumn(),
+    DropColumn(),
+    DropTable(),
+    Rename(),
+    ColumnTypeChange(),
+    SetNotNull(),
+    ConstraintValidatedUnderLock(),
+    UniqueConstraintUnderLock(),
+    VolatileDefault(),
+    CommitInMigration(),
+    EnumValueInTransaction(),
+    MissingLockTimeout(),
     UnusedNoqa(),
 )
 

@@ -62,6 +62,9 @@ class Rule:
     severity: ClassVar[Severity] = "error"  # `[tool.alembic-lint.rules.<CODE>] severity` overrides it
     groups: ClassVar[tuple[str, ...]] = ()  # more names it can be selected by (`--select postgres`)
     options: ClassVar[tuple[Option, ...]] = ()  # what `[tool.alembic-lint.rules.<CODE>]` may set
+    # A dialect's rules run by default only for projects that target it (`dialect`, or alembic.ini's
+    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (settings.selected_rules).
+    dialect: ClassVar[str | None] = None
 
     @classmethod
     def documentation(cls) -> str:

@@ -33,14 +33,26 @@ class DynamicRevision(GraphRule):
     revision = "c3d4e5f6a7b8"
     down_revision = "b2c3d4e5f6a7"
     ```
+
+    `down_revision = get_down_revision(revision)` from alembic-git-revisions is
+    resolved as the library does (`revision_chain.json` beside the versions
+    folder, else the git order), so those folders are checked like any other;
+    when neither is available this is reported once for the folder.
     """
 
     code = "ALM009"
     name = "dynamic-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
+        chain = ctx.extra.get("git-revisions")
+        unavailable = getattr(chain, "unavailable", None)
+        unresolved = set(getattr(chain, "paths", ())) if unavailable else set()
+        collapsed: list[DynamicProblem] = []
         for problem in graph.problems:
             if not isinstance(problem, DynamicProblem):
+                continue
+            if problem.binding.name == "down_revision" and problem.migration.path in unresolved:
+                collapsed.append(problem)
                 continue
             name = problem.binding.name
             if problem.binding.conditional:
@@ -52,4 +64,14 @@ class DynamicRevision(GraphRule):
                 problem.value.span if not problem.binding.conditional else problem.binding.span,
                 f"{what}; the graph cannot be verified statically, so heads and missing revisions "
                 "are not checked in this folder: write the id as a string literal",
+            )
+        if collapsed:
+            first = collapsed[0]
+            files = f"{len(collapsed)} files take" if len(collapsed) > 1 else "this file takes"
+            yield self.diagnostic(
+                first.migration.path,
+                first.value.span,
+                f"{files} down_revision from get_down_revision() (alembic-git-revisions), but {unavailable}: "
+                "heads and missing revisions are not checked in this folder; write revision_chain.json with "
+                "`alembic-git-revisions <versions folder>` or lint a clone with its full history",
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from alembic_lint.diagnostics import Diagnostic, Span
+from alembic_lint.diagnostics import Diagnostic, Fix, Span
+from alembic_lint.fix.recipes import WriteDowngrade
 from alembic_lint.parse import Function, Migration
 from alembic_lint.rules.base import Context, FileRule
 
@@ -44,6 +45,14 @@ def irreversible(function: Function, settings: Settings) -> str | None:
     return None
 
 
+def _downgrade_fix(migration: Migration, *, missing: bool) -> Fix | None:
+    """Generate downgrade() from a module-level upgrade() that does something."""
+    upgrade = migration.upgrade
+    if upgrade is None or upgrade.conditional or upgrade.trivial:
+        return None
+    return Fix("Write downgrade() from upgrade()", recipe=WriteDowngrade(missing=missing))
+
+
 class MissingDowngrade(FileRule):
     """A migration has no `downgrade()` function.
 
@@ -75,6 +84,16 @@ class MissingDowngrade(FileRule):
         op.drop_column("users", "email")
     ```
     If the change cannot be undone, say so: `raise NotImplementedError("drops data")`.
+
+    ## Fix
+    `--fix --unsafe-fixes` writes `downgrade()` after `upgrade()`: upgrade()'s
+    operations undone in reverse order when each has a known inverse
+    (create_table, add_column, create_index, create_foreign_key,
+    create_unique_constraint, create_check_constraint, create_primary_key,
+    rename_table, alter_column with its `existing_*` arguments, and
+    `batch_alter_table` blocks of those); otherwise
+    `raise NotImplementedError("...")` naming the operations that have none.
+    Unsafe: review it.
     """
 
     code = "ALM101"
@@ -89,6 +108,7 @@ class MissingDowngrade(FileRule):
                     anchor(migration),
                     "migration has no downgrade(): `alembic downgrade` through it fails; write one that reverses "
                     'upgrade(), or `raise NotImplementedError("...")` if it cannot be undone',
+                    fix=_downgrade_fix(migration, missing=True),
                 )
             return
         raised = irreversible(downgrade, ctx.settings)
@@ -134,6 +154,12 @@ class EmptyDowngrade(FileRule):
         op.drop_index("ix_orders_user_id", table_name="orders")
     ```
     If the change cannot be undone, raise `NotImplementedError` with the reason.
+
+    ## Fix
+    `--fix --unsafe-fixes` fills the body (its docstring and comments stay) with
+    upgrade()'s operations undone in reverse order, or a
+    `raise NotImplementedError("...")` naming those without an inverse, as
+    ALM101's fix does. Unsafe: review it.
     """
 
     code = "ALM102"
@@ -148,6 +174,7 @@ class EmptyDowngrade(FileRule):
             downgrade.span,
             "downgrade() does nothing: a rollback would leave every change of upgrade() in place; write the "
             'reverse operations, or `raise NotImplementedError("...")` if it cannot be undone',
+            fix=_downgrade_fix(migration, missing=False),
         )
 
 

@@ -49,6 +49,10 @@ class HeaderMismatch(FileRule):
     revision = "3c4d5e6f7a8b"
     down_revision = "4d5e6f7a8b9c"
     ```
+
+    ## Fix
+    `--fix` sets the header line's value to the variable's (safe: alembic never
+    reads it). The re-chain fix of ALM001 updates `Revises:` itself.
     """
 
     code = "ALM105"

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from alembic_lint.diagnostics import Diagnostic, Related, Span
+from alembic_lint.diagnostics import Diagnostic, Fix, Related, Span
+from alembic_lint.fix.recipes import HEADS_STRATEGIES, JoinHeads
 from alembic_lint.graph import RevisionGraph
-from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.base import Context, GraphRule, Option
+from alembic_lint.values import one_of, string
 
 
 def _competitors(graph: RevisionGraph, ends: Sequence[str]) -> dict[str, list[str]]:
@@ -50,23 +52,61 @@ class MultipleHeads(GraphRule):
     revision = "d4"
     down_revision = "c3"
     ```
+
+    ## Fix
+    `--fix` re-chains (`heads-strategy = "rechain"`, the default): the branch
+    whose migration files arrived later on the main branch goes on top of the
+    other head, by rewriting the `down_revision` of its first revision and its
+    `Revises:` line. The order is alembic-git-revisions' (`git log --reverse
+    --topo-order --diff-filter=A --no-renames` on the main branch; files only on
+    the current branch, or not committed, are newer), so a branch committed
+    first but merged last ends on top; squash merges, rebases and merge commits
+    all count. Without git history (no repository, a shallow clone) the
+    `Create Date` headers decide, and the fix says so. It is safe when the moved
+    revision is only on the current branch (no database has applied it yet),
+    unsafe otherwise. With `heads-strategy = "merge"` the fix (safe) writes the
+    merge revision `alembic merge heads -m "merge heads"` would, rendered from
+    the project's own `script.py.mako`, without importing any migration.
     """
 
     code = "ALM001"
     name = "multiple-heads"
+    options = (
+        Option(
+            "heads-strategy",
+            "rechain",
+            one_of(*HEADS_STRATEGIES),
+            'how `--fix` leaves one head: "rechain" the later branch onto the other head, or "merge"',
+        ),
+        Option(
+            "main-branch",
+            "",
+            string,
+            "the branch that says which migration arrived first (default: origin's HEAD, else main, else master)",
+        ),
+    )
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
         if not graph.complete:
             return
+        strategy = str(ctx.option(self, "heads-strategy"))
+        main = str(ctx.option(self, "main-branch"))
         for head, others in _competitors(graph, graph.heads).items():
             if not others:
                 continue
             node = graph.nodes[head]
+            competing = tuple(sorted((head, *others), key=lambda nid: graph.nodes[nid].order))
+            recipe = JoinHeads(competing, strategy, main)  # type: ignore[arg-type]
+            if strategy == "merge":
+                fix = Fix("Create a merge revision", applicability="safe", recipe=recipe)
+            else:
+                fix = Fix("Re-chain the branch that arrived later onto the other head (git order)", recipe=recipe)
             yield self.diagnostic(
                 node.migration.path,
                 node.revision_span,
                 f"revision {head!r} is a head alongside {_quoted(others)}: `alembic upgrade head` will fail; "
                 f"set down_revision to the latest head or run `alembic merge heads`",
+                fix=fix,
                 related=tuple(
                     Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other head {o!r}")
                     for o in others

@@ -47,6 +47,11 @@ class MissingDownRevision(GraphRule):
     revision = "d4e5f6a7b8c9"
     down_revision = "c3d4e5f6a7b8"
     ```
+
+    ## Fix
+    When there is a close id (or the label names a branch with one head),
+    `--fix --unsafe-fixes` writes it in place of the string's content, its
+    quotes kept. Unsafe: the suggestion is a guess; check it is the parent meant.
     """
 
     code = "ALM002"
@@ -100,6 +105,10 @@ class MissingDependency(GraphRule):
     ```python
     depends_on = ("expand",)
     ```
+
+    ## Fix
+    When there is a close id or label, `--fix --unsafe-fixes` writes it in
+    place of the string's content. Unsafe: the suggestion is a guess.
     """
 
     code = "ALM006"

@@ -28,7 +28,7 @@ from alembic_lint.diagnostics import Diagnostic, Edit, Span
 from alembic_lint.parse import Migration, Value
 from alembic_lint.rules import RULES_BY_CODE
 from alembic_lint.source import split_lines
-from alembic_lint_lsp import graph_request, navigation, noqa
+from alembic_lint_lsp import fixes, graph_request, navigation, noqa
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Report, Session
 from alembic_lint_lsp.settings import SECTION, ClientSettings, settings_for
@@ -565,13 +565,14 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
     return (span.line, span.col) <= end and start <= (span.end_line, span.end_col)
 
 
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix])
-)
+fixes.register(server)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=fixes.KINDS))
 @guarded
 async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    only = params.context.only
-    if only and not any(types.CodeActionKind.QuickFix.value.startswith(str(getattr(k, "value", k))) for k in only):
+    quick, fix_all = fixes.wanted(params.context.only)
+    if not (quick or fix_all):
         return None
     found = await _linted(ls, params.text_document.uri)
     if found is None:
@@ -598,17 +599,19 @@ async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> 
             )
 
     for diagnostic in state.diagnostics.get(path, ()):
-        if not _overlaps(diagnostic.span, start, end):
+        if not quick or not _overlaps(diagnostic.span, start, end):
             continue
         lsp_diagnostic = ls.to_lsp(diagnostic, cache)
-        if diagnostic.fix is not None:
-            add(diagnostic.fix.title, lsp_diagnostic, _text_edits(ls, lines, diagnostic.fix.edits), diagnostic.fix.safe)
+        for action in fixes.quick_fixes(ls, state, diagnostic, lsp_diagnostic):
+            actions.setdefault(action.title, action)
         line_edit = noqa.line_edit(comments, diagnostic.span.line, diagnostic.code)
         if line_edit is not None:
             add(f"Disable {diagnostic.code} for this line", lsp_diagnostic, _text_edits(ls, lines, [line_edit]))
         file_edit = noqa.file_edit(comments, diagnostic.code, newline)
         if file_edit is not None:
             add(f"Disable {diagnostic.code} for this file", lsp_diagnostic, _text_edits(ls, lines, [file_edit]))
+    if fix_all:
+        return [*actions.values(), *fixes.fix_all(ls, state, path, state.diagnostics.get(path, ()))]
     return list(actions.values())
 
 

@@ -22,6 +22,7 @@ from alembic_lint.parallel import gc_paused
 from alembic_lint.parse import Migration, ParseFailure, parse_migration
 from alembic_lint.settings import Settings
 from alembic_lint.source import DecodeError, decode_source
+from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ def read_entries(paths: list[Path]) -> list[Entry]:
 def read_text(path: Path) -> str | None:
     """A file's text as Python decodes it; None when it cannot be read or decoded."""
     try:
-        text = decode_source(path.read_bytes())
-    except OSError:
+        text = decode_source(read_source(path)[0])
+    except (OSError, SourceTooLarge):
         return None
     return None if isinstance(text, DecodeError) else text
 

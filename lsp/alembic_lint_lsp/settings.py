@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from alembic_lint.config import ConfigError, resolve_settings
+from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import VersionFolder
 from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
 
@@ -105,7 +106,7 @@ def project_settings(folder: VersionFolder) -> Settings:
 def settings_for(folder: VersionFolder, client: ClientSettings) -> Settings:
     """The settings to lint `folder` with: the editor's choices as one more layer over the
     project's, like command-line flags (`select` starts over, the others adjust)."""
-    project = project_settings(folder)
+    project = folder_settings(project_settings(folder), folder)  # the dialect its alembic.ini names
     layer = RuleSelection(client.select, client.extend_select or (), client.ignore or ())
     if layer == RuleSelection():
         return project

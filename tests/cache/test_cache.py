@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import ast
 import io
+import logging
 import os
 import pickle
 import subprocess
 import sys
 import time
 from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+import cachefile_support as cachefile
 import pytest
 
 from alembic_lint import cache
 from alembic_lint.cache import CACHE_DIR_NAME, CacheOptions, cache_path, project_root
+from alembic_lint.cache import store as cache_store
+from alembic_lint.cache.key import cache_key
 from alembic_lint.cli import _cache_options, main
-from alembic_lint.discover import discover
+from alembic_lint.discover import VersionFolder, discover
 from benchmarks.generate import generate
 
 OLD = 1_600_000_000_000_000_000  # 2020-09-13, in ns: "edited long ago", outside the racy window
@@ -43,20 +47,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     generate(root, 24, heads=2, seed=3)
     monkeypatch.chdir(root)
     return root
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files `ast.parse` was called on, in this process."""
-    seen: list[str] = []
-    real = ast.parse
-
-    def counting(source, filename="<unknown>", *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(Path(filename).name)
-        return real(source, filename, *args, **kwargs)
-
-    monkeypatch.setattr(ast, "parse", counting)
-    return seen
 
 
 def versions(root: Path) -> Path:
@@ -242,43 +232,6 @@ def malicious(marker: Path) -> bytes:
     return pickle.dumps(Payload())
 
 
-def corrupt(kind: str, path: Path, marker: Path) -> None:
-    data = path.read_bytes()
-    if kind == "truncated":
-        path.write_bytes(data[: len(data) // 2])
-    elif kind == "garbage":
-        path.write_bytes(os.urandom(len(data)))
-    elif kind == "empty":
-        path.write_bytes(b"")
-    elif kind == "foreign":
-        path.write_bytes(pickle.dumps({"some": "other tool's cache"}))
-    elif kind == "code":
-        path.write_bytes(malicious(marker))
-    else:
-        stream = io.BytesIO(data)
-        magic, schema, stamp, written, entries, verdict = pickle.load(stream)
-        facts = pickle.load(stream)
-        if kind == "code-in-facts":
-            facts[0] = malicious(marker)
-        elif kind == "code-as-facts":
-            facts = Evil(marker)
-        elif kind == "code-in-verdict":
-            verdict = (verdict[0], malicious(marker))
-        elif kind == "wrong-types":
-            entries = {name: ("size", None, 3, []) for name in entries}
-        elif kind == "slots-out-of-range":
-            entries = {name: (*entry[:3], entry[3] + 10**6) for name, entry in entries.items()}
-        elif kind == "other-version":
-            stamp = b"\0" * len(stamp)
-        elif kind == "other-path":
-            facts[0], facts[1] = facts[1], facts[0]
-            verdict = None
-        elif kind == "facts-truncated":
-            path.write_bytes(data[: len(data) - 100])
-            return
-        path.write_bytes(pickle.dumps((magic, schema, stamp, written, entries, verdict)) + pickle.dumps(facts))
-
-
 class Evil:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
@@ -287,31 +240,96 @@ class Evil:
         return (os.system, (f"touch {self.marker}",))
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "truncated",
-        "garbage",
-        "empty",
-        "foreign",
-        "code",
-        "code-in-facts",
-        "code-as-facts",
-        "code-in-verdict",
-        "wrong-types",
-        "slots-out-of-range",
-        "other-version",
-        "other-path",
-        "facts-truncated",
-    ],
-)
-def test_a_bad_cache_file_is_ignored_and_rewritten(project: Path, parses: list[str], kind: str) -> None:
+def damage(kind: str, path: Path, marker: Path) -> None:
+    """What anyone without the key can do to a cache file."""
+    data = path.read_bytes()
+    header = cachefile.HEADER.size
+    flips = {"flip-magic": 0, "flip-stamp": 40, "flip-lengths": 60, "flip-index-mac": 80, "flip-facts-mac": 100}
+    flips |= {"flip-index": header + 10, "flip-facts": len(data) - 20, "flip-last": len(data) - 1}
+    if kind in flips:
+        at = flips[kind]
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :])
+    elif kind == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "header-only":
+        path.write_bytes(data[:header])
+    elif kind == "facts-truncated":
+        path.write_bytes(data[: len(data) - 100])
+    elif kind == "extended":
+        path.write_bytes(data + b"\0")
+    elif kind == "garbage":
+        path.write_bytes(os.urandom(len(data)))
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "foreign":
+        path.write_bytes(pickle.dumps({"some": "other tool's cache"}))
+    elif kind == "code":
+        path.write_bytes(malicious(marker))
+    elif kind == "schema-1":  # the unsigned layout of earlier versions, at the current name
+        contents = cachefile.read(path)
+        index = ("alembic-lint-cache", 1, contents.stamp, contents.written, contents.entries, contents.verdict)
+        path.write_bytes(pickle.dumps(index) + pickle.dumps(contents.facts))
+    elif kind == "directory":
+        path.unlink()
+        path.mkdir()
+    elif kind == "fifo":
+        path.unlink()
+        os.mkfifo(path)
+    else:
+        raise AssertionError(kind)
+
+
+def resign(kind: str, path: Path, marker: Path, folder: VersionFolder) -> None:
+    """Cache files whose MAC verifies (a leaked key, or a bug of ours) but whose contents are
+    wrong: still never trusted beyond what they may hold."""
+    contents = cachefile.read(path)
+    facts, entries, verdict = contents.facts, contents.entries, contents.verdict
+    if kind == "code-in-facts":
+        facts[0] = malicious(marker)
+    elif kind == "code-in-index":
+        verdict = Evil(marker)  # type: ignore[assignment]
+    elif kind == "code-in-verdict":
+        assert verdict is not None
+        verdict = (verdict[0], malicious(marker))
+    elif kind == "wrong-types":
+        entries = {name: ("size", None, 3, []) for name in entries}  # type: ignore[misc]
+    elif kind == "slots-out-of-range":
+        entries = {name: (*entry[:3], entry[3] + 10**6) for name, entry in entries.items()}
+    elif kind == "other-version":
+        contents.stamp = b"\0" * len(contents.stamp)
+    elif kind == "other-path":
+        facts[0], facts[1] = facts[1], facts[0]
+        verdict = None
+    elif kind == "other-folder":
+        folder = replace(folder, recursive=not folder.recursive)
+    else:
+        raise AssertionError(kind)
+    contents.facts, contents.entries, contents.verdict = facts, entries, verdict
+    cachefile.write(path, contents, cache_key(), folder)  # type: ignore[arg-type]
+
+
+DAMAGE = ["flip-magic", "flip-stamp", "flip-lengths", "flip-index-mac", "flip-facts-mac", "flip-index"]
+DAMAGE += ["flip-facts", "flip-last", "truncated", "header-only", "facts-truncated", "extended", "garbage"]
+DAMAGE += ["empty", "foreign", "code", "schema-1", "directory", "fifo"]
+RESIGNED = ["code-in-facts", "code-in-index", "code-in-verdict", "wrong-types", "slots-out-of-range"]
+RESIGNED += ["other-version", "other-path", "other-folder"]
+
+
+@pytest.mark.parametrize("kind", DAMAGE + RESIGNED)
+def test_a_bad_cache_file_is_ignored_and_rewritten(
+    project: Path, parses: list[str], kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     age(project)
     expected = run(".")
     path = the_cache_file(project)
     marker = project.parent / "pwned"
-    corrupt(kind, path, marker)
+    if kind in DAMAGE:
+        damage(kind, path, marker)
+    else:
+        resign(kind, path, marker, discover([project])[0])
+    caplog.set_level(logging.DEBUG, logger="alembic_lint")
     assert run(".") == expected
+    assert caplog.messages == []  # damage is ignored silently: only another key is worth a line
     edited = sorted(versions(project).iterdir())[4]
     edited.write_text(edited.read_text() + "# edited: this run reads every other file's cached facts\n")
     parses.clear()
@@ -320,7 +338,7 @@ def test_a_bad_cache_file_is_ignored_and_rewritten(project: Path, parses: list[s
     assert not marker.exists()
     parses.clear()
     assert run(".") == expected  # rewritten and trusted again
-    assert parses == []
+    assert parses == ([] if kind != "directory" else [f.name for f in sorted(versions(project).iterdir())])
 
 
 def test_an_unreadable_file_is_reported_every_time(project: Path) -> None:
@@ -374,9 +392,13 @@ def test_where_the_cache_goes(tmp_path: Path) -> None:
     assert project_root(plain, config=tmp_path / "elsewhere" / "alembic-lint.toml") == bare
 
 
-def test_concurrent_runs_leave_a_valid_cache(project: Path, parses: list[str]) -> None:
+def test_concurrent_runs_leave_a_valid_cache(
+    project: Path, parses: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four first runs at once: they race to make the key and to write the cache, and agree."""
     age(project)
     expected = run("--no-cache", ".")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-xdg"))
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent.parent)}
     runs = [
         subprocess.Popen(
@@ -392,6 +414,8 @@ def test_concurrent_runs_leave_a_valid_cache(project: Path, parses: list[str]) -
     assert [(proc.returncode, out.decode(), err.decode()) for proc, (out, err) in zip(runs, outputs, strict=True)] == [
         expected
     ] * 4
+    keys = tmp_path / "fresh-xdg" / "alembic-lint"
+    assert [p.name for p in keys.iterdir()] == ["key"]
     folder = project / CACHE_DIR_NAME
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [".gitignore", "CACHEDIR.TAG", the_cache_file(project).name]
@@ -409,4 +433,4 @@ def test_the_cache_accepts_what_parse_produces(project: Path) -> None:
     store = cache.FolderCache(folder, CacheOptions(), "")
     assert len(store.slots) == len(folder.files) and None not in store.slots
     blobs = [store.container.facts(slot) for slot in store.slots]  # type: ignore[arg-type]
-    assert all(cache._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]
+    assert all(cache_store._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]

@@ -10,10 +10,15 @@ import tokenize
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from alembic_lint.diagnostics import Diagnostic, Span
 from alembic_lint.discover import MIGRATION_FILE, list_migration_files
 from alembic_lint.graph import Cycle, RevisionGraph
 from alembic_lint.history import dumps_indented, format_graph_json
+from alembic_lint.noqa import Directive, NoqaCode, Suppressions
+from alembic_lint.noqa_lookup import FileNoqa
 from alembic_lint.parse import parse_migration
 from alembic_lint.source import DecodeError, decode_source, split_lines
 
@@ -157,3 +162,68 @@ def test_cycles_are_still_found_after_the_acyclic_check(tmp_path: Path) -> None:
         [node_file(tmp_path, "a", None), node_file(tmp_path, "b", "a", "c"), node_file(tmp_path, "c", "b")]  # type: ignore[misc]
     )
     assert [p for p in dep_cycle.problems if isinstance(p, Cycle)] == [Cycle(("b", "c"), dependency=True)]
+
+
+def reference_silencer(
+    diagnostic: Diagnostic, noqa: Suppressions, used: set[tuple[int, int]] | None, skip: int = -1
+) -> bool:
+    """Which directives silence a diagnostic, as first written: a pass over all of them."""
+    line = noqa.comment_line(diagnostic.span.line)
+    silenced = False
+    for index, directive in enumerate(noqa.directives):
+        if not directive.file_level and directive.span.line != line:
+            continue
+        if not directive.codes:
+            if index != skip:
+                silenced = True
+                if used is not None:
+                    used.add((index, -1))
+            continue
+        for position, code in enumerate(directive.codes):
+            if code.matches(diagnostic.code):
+                silenced = True
+                if used is not None:
+                    used.add((index, position))
+    return silenced
+
+
+_CODES = st.sampled_from(["A", "ALM", "ALM0", "ALM00", "ALM001", "ALM1", "ALM10", "ALM101", "ALM2", "X1"])
+_LINES = st.integers(1, 12)
+
+
+@st.composite
+def suppressions(draw: st.DrawFn) -> Suppressions:
+    directives = []
+    for _ in range(draw(st.integers(0, 8))):
+        line = draw(_LINES)
+        codes = tuple(NoqaCode(code, Span.point(line)) for code in draw(st.lists(_CODES, max_size=3)))
+        directives.append(Directive(Span.point(line), codes, draw(st.booleans())))
+    strings = []
+    for _ in range(draw(st.integers(0, 4))):  # any intervals, overlapping or not
+        first = draw(_LINES)
+        strings.append((first, first + draw(st.integers(1, 6))))
+    return Suppressions(tuple(directives), tuple(strings))
+
+
+@given(
+    suppressions(),
+    st.lists(st.tuples(_LINES, st.sampled_from(["ALM001", "ALM101", "ALM201", "ALM900", "X12"])), max_size=12),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_noqa_lookup_agrees_with_a_pass_over_every_directive(
+    noqa: Suppressions, found: list[tuple[int, str]]
+) -> None:
+    lookup = FileNoqa(noqa)
+    used: set[tuple[int, int]] = set()
+    diagnostics = [Diagnostic(Path("a.py"), Span.point(line), code, "name", "m") for line, code in found]
+    for diagnostic in diagnostics:
+        assert lookup.silences(diagnostic) == reference_silencer(diagnostic, noqa, used)
+    assert lookup.used == used
+    for line in range(0, 20):
+        assert lookup.comment_line(line) == noqa.comment_line(line)
+    for skip in range(-1, len(noqa.directives)):
+        for diagnostic in diagnostics:
+            assert lookup.silences(diagnostic, record=False, skip=skip) == reference_silencer(
+                diagnostic, noqa, None, skip
+            )
+    assert lookup.used == used

@@ -25,6 +25,11 @@ print(json.dumps([code, sorted({{name.split(".")[0] for name in sys.modules}} & 
     ("argv", "code"),
     [
         ([str(FIXTURES / "alm001_two_heads")], 1),
+        # two heads carry a re-chain recipe, shown as a help line: still nothing heavy (git, libcst,
+        # alembic run only when a fix is applied or shown)
+        ([str(FIXTURES / "alm001_two_heads"), "--format", "full", "--no-cache"], 1),
+        # plain fixes (no recipe) are applied without them too
+        ([str(FIXTURES / "alm002_typo_suggestion"), "--diff", "--unsafe-fixes"], 1),
         ([str(FIXTURES / "clean_expand_contract"), "--format", "json"], 0),
         (["graph", str(FIXTURES / "clean_flask_merges")], 0),
         (["--version"], 0),

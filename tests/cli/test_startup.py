@@ -27,7 +27,7 @@ def probe(*argv: str, cwd: Path) -> dict[str, object]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *argv],
         cwd=cwd,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(cwd / ".xdg-cache")},
         capture_output=True,
         text=True,
         check=True,

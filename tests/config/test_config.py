@@ -59,6 +59,8 @@ VALID = [
     ('allowed-imports = ["app.migration_helpers"]', "allowed_imports", ("app.migration_helpers",)),
     ("allow-irreversible = false", "allow_irreversible", False),
     ('irreversible-markers = ["IrreversibleMigration"]', "irreversible_markers", ("IrreversibleMigration",)),
+    ('dialect = "postgresql"', "dialect", "postgresql"),
+    ("check-downgrade = true", "check_downgrade", True),
     ('version-locations = ["db/versions", "./db/../db/extra"]', "version_locations", ("db/versions", "db/extra")),
     ('exclude = ["archive/**", "*_draft.py"]', "exclude", ("archive/**", "*_draft.py")),
     ('output-format = "json"', "output_format", "json"),
@@ -146,6 +148,12 @@ BAD = [
     ('first-party = ["app-core"]', "`first-party`{where}: 'app-core' is not a dotted module name"),
     ('allowed-imports = "app"', "`allowed-imports`{where}: expected an array of strings, got a string"),
     ('allow-irreversible = "no"', "`allow-irreversible`{where}: expected a boolean, got a string"),
+    (
+        'dialect = "postgres"',
+        "`dialect`{where}: expected one of 'postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'oracle', "
+        "got 'postgres'",
+    ),
+    ("check-downgrade = 1", "`check-downgrade`{where}: expected a boolean, got an integer"),
     (
         "irreversible-markers = [3]",
         "`irreversible-markers`{where}: expected an array of strings, got an array with non-string items",

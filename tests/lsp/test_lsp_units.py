@@ -106,6 +106,15 @@ def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path:
     assert settings_for(folder, ClientSettings()) == Settings()  # logged; the editor keeps working
 
 
+def test_the_folders_alembic_ini_names_the_dialect_as_on_the_command_line(tmp_path: Path) -> None:
+    ini = tmp_path / "alembic.ini"
+    ini.write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app@db/app\n")
+    folder = VersionFolder(tmp_path / "migrations", (), False, (), ini)
+    settings = settings_for(folder, ClientSettings())
+    assert settings.dialect == "postgresql"
+    assert "ALM301" in {rule.code for rule in selected_rules(settings)}
+
+
 # -- completion context --------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("lines", "line", "col", "expected"),

@@ -171,11 +171,11 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 # -- statistics, output file, format selection ----------------------------------
 def test_statistics_like_ruff() -> None:
     code, out, err = run_cli(FIXTURE, "--statistics")
-    assert (code, out) == (1, "2\tALM001\t[ ] multiple-heads\n1\tALM002\t[*] missing-down-revision\n")
+    assert (code, out) == (1, "2\tALM001\t[*] multiple-heads\n1\tALM002\t[*] missing-down-revision\n")
     assert err == "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n"
     _, out, _ = run_cli(FIXTURE, "--statistics", "--format", "json")
     assert json.loads(out) == [
-        {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": False, "fixable_count": 0},
+        {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": True, "fixable_count": 2},
         {"code": "ALM002", "name": "missing-down-revision", "count": 1, "fixable": True, "fixable_count": 1},
     ]
 

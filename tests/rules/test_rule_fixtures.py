@@ -46,3 +46,11 @@ def test_fixture_transcript(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_every_content_rule_has_a_fixture() -> None:
     assert {"ALM101", "ALM102", "ALM103", "ALM104", "ALM105", "ALM201", "ALM900", "noqa"} <= set(CASES)
+    operation_rules = {f"ALM3{n:02d}" for n in range(1, 16)}  # then their gating, and noqa beside other tools
+    assert operation_rules | {
+        "ALM3-noqa",
+        "ALM3-no-config",
+        "ALM3-postgres-url",
+        "ALM3-dialect",
+        "ALM3-autogenerate",
+    } <= set(CASES)

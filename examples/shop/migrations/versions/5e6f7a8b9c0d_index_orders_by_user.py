@@ -20,7 +20,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_index("ix_orders_user_id", "orders", ["user_id"])
+    # Built concurrently, outside the migration's transaction: writes to orders go on meanwhile.
+    with op.get_context().autocommit_block():
+        op.create_index("ix_orders_user_id", "orders", ["user_id"], postgresql_concurrently=True)
 
 
 def downgrade() -> None:

@@ -1,0 +1,21 @@
+"""What the command line asks of the cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+CACHE_DIR_NAME = ".alembic_lint_cache"
+
+CheckMode = Literal["mtime", "hash"]
+CHECK_MODES: tuple[CheckMode, ...] = ("mtime", "hash")
+
+
+@dataclass(frozen=True)
+class CacheOptions:
+    """How the command line uses the cache. `enabled=False` reads and writes nothing."""
+
+    enabled: bool = True
+    directory: Path | None = None  # None: <project root>/.alembic_lint_cache
+    check: CheckMode = "mtime"
