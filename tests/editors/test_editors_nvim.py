@@ -5,13 +5,12 @@ the scripts beside this file the way tests/lsp/test_lsp_editors.py drives the di
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from editors_support import ENV, VERSIONS
+from editors_support import ENV, fixed_by_the_cli, with_safe_fixes
 from test_lsp_editors import find_nvim, project, run_editor
 
 SCRIPTS = Path(__file__).parent
@@ -47,22 +46,10 @@ def test_graph_command_shows_the_cli_graph_and_opens_revisions(project: Path, mo
 
 
 @VERSIONS_ID
-def test_fix_all_command_applies_the_servers_fix_all(project: Path, modern: bool) -> None:
-    head = project / VERSIONS / "3c4d5e6f7a8b_add_email_to_users.py"
+def test_fix_all_command_applies_the_servers_fix_all(project: Path, modern: bool, tmp_path: Path) -> None:
+    head = with_safe_fixes(project)
     before = head.read_text()
+    expected = fixed_by_the_cli(project, tmp_path)
     lines = nvim(modern, "nvim_fix_all.lua", project)
-    if lines[0] == "offered: false":
-        assert lines == [
-            "offered: false",
-            "notify: alembic-lint: the server offers no fix-all (code action kind source.fixAll.alembic-lint); "
-            "upgrade alembic-lint",
-        ]
-        assert head.read_text() == before
-        pytest.skip("server has no fixAll yet (no source.fixAll.alembic-lint in its code action kinds)")
-    # The oracle: the command line's own fixes, on the same file of a fresh copy.
-    expected = Path(shutil.copytree(project, project.parent / "expected"))
-    (expected / VERSIONS / head.name).write_text(before)
-    done = cli(expected, "--fix", "--exit-zero", str(Path(VERSIONS) / head.name))
-    assert done.returncode == 0, done.stderr
-    assert lines[0] == "offered: true"
-    assert head.read_text() == (expected / VERSIONS / head.name).read_text() != before
+    assert lines == ["offered: true"]
+    assert head.read_text() == expected != before

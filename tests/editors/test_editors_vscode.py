@@ -7,10 +7,10 @@ alembic-lint with a bare Python that has nothing installed, as after installing 
 - a quick fix from the light bulb changes the file;
 - "alembic-lint: Show revision graph" draws the folder's graph (heads and problem nodes marked as in
   `alembic-lint graph --format mermaid`), redraws it after an edit, and a click on a node opens its file;
-- "alembic-lint: Fix all problems in this file" applies source.fixAll.alembic-lint (or says the server has none).
+- "alembic-lint: Fix all problems in this file" applies source.fixAll.alembic-lint: what `alembic-lint --fix` does.
 
-Tools: code-server and Node 24 under ALEMBIC_LINT_CODE_SERVER_PREFIX (default
-${XDG_CACHE_HOME:-~/.cache}/alembic-lint-ci/code-server, where .ci/run installs them), Debian's chromium,
+Tools: code-server and Node 24 under ALEMBIC_LINT_CODE_SERVER_PREFIX (set by .ci/run, which installs them;
+default ~/.cache/alembic-lint-ci/code-server), Debian's chromium,
 PyPI's playwright, and the .vsix (ALEMBIC_LINT_VSIX, else built with `npm ci && npm run package`).
 A missing tool skips with the way to install it. ALEMBIC_LINT_SCREENSHOTS=DIR saves the screenshots there
 (docs/images/ holds the README's).
@@ -18,6 +18,7 @@ A missing tool skips with the way to install it. ALEMBIC_LINT_SCREENSHOTS=DIR sa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -31,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from editors_support import ENV, VERSIONS, WORKTREE, shop
+from editors_support import ENV, HEAD, VERSIONS, WORKTREE, fixed_by_the_cli, shop, with_safe_fixes
 
 EXTENSION = WORKTREE / "editors" / "vscode"
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "alembic-lint-ci"
-PREFIX = Path(os.environ.get("ALEMBIC_LINT_CODE_SERVER_PREFIX") or CACHE / "code-server")
+# .ci/run exports the prefix; without it, its default place (the tests' conftest points XDG_CACHE_HOME elsewhere)
+DEFAULT_PREFIX = Path.home() / ".cache" / "alembic-lint-ci" / "code-server"
+PREFIX = Path(os.environ.get("ALEMBIC_LINT_CODE_SERVER_PREFIX") or DEFAULT_PREFIX)
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -48,10 +50,8 @@ CHROMIUM_FLAGS = [
 ]
 QUIET = ["--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"]
 WAIT_MS = 120_000  # a hang guard only: every step waits for what it needs to see
-HEAD = "3c4d5e6f7a8b_add_email_to_users.py"
 OTHER_HEAD = "4d5e6f7a8b9c_add_status_to_orders.py"
 DANGLING = "5e6f7a8b9c0d_index_orders_by_user.py"
-FIX_ALL = "source.fixAll.alembic-lint"
 
 # The Problems panel as lines like the CLI's: "folder/file:line:col: CODE message".
 PROBLEMS_JS = """() => {
@@ -232,11 +232,11 @@ class Workbench:
         return None
 
 
-@pytest.fixture
-def workbench(code_server: str, tmp_path: Path) -> Iterator[Workbench]:
+@contextlib.contextmanager
+def opened(code_server: str, project: Path) -> Iterator[Workbench]:
+    """A browser page of code-server with `project` open."""
     from playwright.sync_api import sync_playwright
 
-    project = shop(tmp_path)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_FLAGS, headless=True)
         try:
@@ -249,6 +249,21 @@ def workbench(code_server: str, tmp_path: Path) -> Iterator[Workbench]:
             workbench.screenshot("last.png")  # what the page showed last, to see why a test failed
         finally:
             browser.close()
+
+
+@pytest.fixture
+def workbench(code_server: str, tmp_path: Path) -> Iterator[Workbench]:
+    with opened(code_server, shop(tmp_path)) as workbench:
+        yield workbench
+
+
+@pytest.fixture
+def fixable(code_server: str, tmp_path: Path) -> Iterator[Workbench]:
+    """examples/shop whose head has two findings with safe fixes (see editors_support.with_safe_fixes)."""
+    project = shop(tmp_path)
+    with_safe_fixes(project)
+    with opened(code_server, project) as workbench:
+        yield workbench
 
 
 def cli_findings(project: Path) -> list[str]:
@@ -347,44 +362,14 @@ def test_revision_graph_view(workbench: Workbench) -> None:
     assert page.inner_text("#status\\.editor\\.selection") == "Ln 15, Col 31 (14 selected)"
 
 
-def _server_offers_fix_all() -> bool:
-    """Whether the language server of this checkout lists source.fixAll.alembic-lint in its capabilities."""
-    request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
-    exit_ = json.dumps({"jsonrpc": "2.0", "method": "exit"})
-    framed = "".join(f"Content-Length: {len(m.encode())}\r\n\r\n{m}" for m in (request, exit_))
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic_lint_lsp"], input=framed.encode(), capture_output=True, env=ENV, timeout=120
-    )
-    body = done.stdout.decode().split("\r\n\r\n", 1)[1]
-    answer = json.JSONDecoder().raw_decode(body)[0]
-    provider = answer["result"]["capabilities"].get("codeActionProvider") or {}
-    kinds = provider.get("codeActionKinds", []) if isinstance(provider, dict) else []
-    return any(FIX_ALL == kind or FIX_ALL.startswith(kind + ".") for kind in kinds)
-
-
-def test_fix_all_command(workbench: Workbench) -> None:
-    project, page = workbench.folder, workbench.page
+def test_fix_all_command(fixable: Workbench, tmp_path: Path) -> None:
+    project, page = fixable.folder, fixable.page
     head = project / VERSIONS / HEAD
-    before = head.read_text()
-    workbench.open_file(HEAD)
-    page.wait_for_selector(".monaco-editor .squiggly-error")
-    workbench.run_command("alembic-lint: Fix all problems in this file")
-    if not _server_offers_fix_all():
-        toast = page.wait_for_selector(".notifications-toasts .notification-list-item-message:has-text('fix-all')")
-        assert toast.inner_text() == (
-            "alembic-lint: the server offers no fix-all (code action kind source.fixAll.alembic-lint); "
-            "upgrade alembic-lint."
-        )
-        assert head.read_text() == before
-        pytest.skip("server has no fixAll yet (no source.fixAll.alembic-lint in its code action kinds)")
-    fixed = workbench.save(head)
-    expected = shop(project.parent / "expected")
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic_lint", "--fix", "--exit-zero", str(Path(VERSIONS) / HEAD)],
-        cwd=expected,
-        capture_output=True,
-        text=True,
-        env=ENV,
-    )
-    assert done.returncode == 0, done.stderr
-    assert fixed == (expected / VERSIONS / HEAD).read_text() != before
+    before, expected = head.read_text(), fixed_by_the_cli(project, tmp_path)
+    fixable.open_file(HEAD)
+    page.keyboard.press("Control+Shift+m")
+    findings = cli_findings(project)
+    assert [line.split(": ")[1].split()[0] for line in findings if HEAD in line] == ["ALM105", "ALM001", "ALM900"]
+    fixable.wait_for_problems(findings)
+    fixable.run_command("alembic-lint: Fix all problems in this file")
+    assert fixable.save(head) == expected != before
