@@ -10,26 +10,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
+from alembic_lint.usage import UsageError
 
 if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none of it
     from alembic_lint.cache import CacheOptions
     from alembic_lint.diagnostics import Diagnostic
+    from alembic_lint.discover import VersionFolder
     from alembic_lint.graph import RevisionGraph
-    from alembic_lint.lint import LintResult, Parsed
+    from alembic_lint.lint import LintResult
+    from alembic_lint.parse import Parsed
     from alembic_lint.rules import Rule
     from alembic_lint.settings import Settings
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SUBCOMMANDS = ("check", "graph", "rule", "server")
 GRAPH_FORMATS = ("text", "json", "mermaid", "dot")
-
-
-class UsageError(Exception):
-    """Bad input from the user: one line, exit code 2."""
+# --statistics: the output formats that have a statistics form (text counts, or JSON).
+STATISTICS_FORMATS = ("text", "full", "grouped", "json")
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
-    from alembic_lint.settings import UnknownSelector, check_selector
+    from alembic_lint.rules.selection import UnknownSelector, check_selector
 
     out: list[str] = []
     for value in values or ():
@@ -78,7 +79,9 @@ def _check_parser() -> argparse.ArgumentParser:
         help="output format (default: text, or output-format from the config)",
     )
     parser.add_argument(
-        "--statistics", action="store_true", help="print how many findings each rule has instead of the findings"
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has instead of the findings (formats: text, full, grouped, json)",
     )
     parser.add_argument(
         "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
@@ -137,14 +140,16 @@ def _rule_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _graph_settings(args: argparse.Namespace) -> Settings | None:
-    """`graph` reads only where the cache goes from the configuration; a broken one is `check`'s to report."""
+def _graph_settings(args: argparse.Namespace) -> Settings:
+    """`graph` reads `exclude`, `version-locations` and where the cache goes from the configuration;
+    a broken configuration is `check`'s to report, `graph` uses the defaults."""
     from alembic_lint.config import ConfigError, resolve_settings
+    from alembic_lint.settings import Settings
 
     try:
         return resolve_settings(args.path)
     except ConfigError:
-        return None
+        return Settings()
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -181,43 +186,25 @@ def _count(text: str) -> int:
 
 
 def _server_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="alembic-lint server",
-        description="Run the language server on stdin/stdout (needs `pip install 'alembic-lint[lsp]'`).",
-    )
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP port instead (for debugging)")
-    parser.add_argument(
-        "--log-level",
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        default="WARNING",
-        type=str.upper,
-        help="what to log to stderr (default: WARNING)",
-    )
-    return parser
+    from alembic_lint_lsp.command import parser  # the server's own package: no pygls needed for this
+
+    return parser()
 
 
 def run_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    tcp: tuple[str, int] | None = None
-    if args.tcp is not None:
-        host, _, port = args.tcp.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise UsageError(f"--tcp {args.tcp!r}: expected HOST:PORT, e.g. 127.0.0.1:2087")
-        tcp = (host, int(port))
-    try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
-    except ImportError:
-        raise UsageError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
-    from alembic_lint_lsp.server import serve
+    from alembic_lint_lsp.command import ServerError, run
 
-    return serve(tcp, args.log_level)
+    try:
+        return run(args)
+    except ServerError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.config import resolve_settings
     from alembic_lint.fix import cli as fix_cli
     from alembic_lint.lint import LintResult, lint
-    from alembic_lint.report import FORMAT_NAMES, display_path, summary
+    from alembic_lint.report import FORMAT_NAMES, summary
     from alembic_lint.settings import RuleSelection
 
     overrides = None
@@ -239,21 +226,22 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{first.config_path}: unknown output format {output_format!r} (output-format); "
             f"choose from {', '.join(FORMAT_NAMES)}"
         )
+    if args.statistics and output_format not in STATISTICS_FORMATS:
+        raise UsageError(
+            f"--statistics cannot be written as {output_format}: use --format "
+            f"{', '.join(STATISTICS_FORMATS[:-1])} or {STATISTICS_FORMATS[-1]}"
+        )
     fixing = fix_cli.start(args, groups, out, err) if fix_cli.requested(args) else None
     if fixing is not None and fixing.exit is not None:
         return fixing.exit  # --diff, --add-noqa
     result = LintResult()
     for settings, paths in groups.items():
-        result.folders.extend(lint(paths, settings, cache=_cache_options(args, settings)).folders)
+        found = lint(paths, settings, cache=_cache_options(args, settings))
+        result.folders.extend(found.folders)
+        result.configuration.extend(found.configuration)
     cwd = Path.cwd()
-    # A file that cannot be read is bad input, reported on stderr (exit 2), not a finding.
-    unreadable = {failure.path: failure for failure in result.unreadable}
-    diagnostics = [d for d in result.diagnostics if not (d.code == "ALM000" and d.path in unreadable)]
+    diagnostics = result.diagnostics
     _emit(_report(args, output_format, diagnostics, result, cwd, out), args.output_file, out)
-    for failure in unreadable.values():
-        err.write(f"alembic-lint: error: {display_path(failure.path, cwd)}: {failure.message}\n")
-    if unreadable:
-        return EXIT_ERROR
     err.write((fixing.summary(diagnostics, result.files) if fixing else summary(diagnostics, result.files)) + "\n")
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
@@ -301,13 +289,14 @@ def _limit(args: argparse.Namespace, graph: RevisionGraph) -> set[str] | None:
     return {node.id for node in select(graph, args.since, args.heads_only_context)}
 
 
-def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tuple[RevisionGraph, str]:
+def _picture(
+    args: argparse.Namespace, parsed: list[Parsed], root: Path, settings: Settings
+) -> tuple[RevisionGraph, str]:
     """A Mermaid or Graphviz picture, revisions with findings (same rules as check) marked."""
-    from alembic_lint.config import resolve_settings
     from alembic_lint.graph_view import build_view
     from alembic_lint.lint import check
 
-    graph, diagnostics = check(parsed, resolve_settings(args.path), root=root)
+    graph, diagnostics = check(parsed, settings, root=root)
     view = build_view(graph, diagnostics, since=args.since, context=args.heads_only_context)
     if args.format == "mermaid":
         from alembic_lint.mermaid import render_mermaid
@@ -318,8 +307,30 @@ def _picture(args: argparse.Namespace, parsed: list[Parsed], root: Path) -> tupl
     return graph, render_dot(view)
 
 
+def _one_graph(args: argparse.Namespace, settings: Settings, err: TextIO) -> VersionFolder:
+    """The one graph `graph PATH` draws: configurations that cannot be resolved are noted
+    on stderr, and are the error when nothing else is left."""
+    from alembic_lint.lint import configuration_findings
+    from alembic_lint.plan import plan
+    from alembic_lint.report import display_path
+
+    planned = plan([args.path], settings)
+    cwd = Path.cwd()
+    notes = [
+        f"{display_path(d.path, cwd)}:{d.span.line}:{d.span.col + 1}: {d.code} {d.message}"
+        for d in configuration_findings(planned.problems, settings)
+    ]
+    if not planned.folders:
+        raise UsageError("; ".join(notes) if notes else f"{args.path}: no revision graph found")
+    for note in notes:
+        err.write(f"alembic-lint: {note}\n")
+    if len(planned.folders) > 1:
+        roots = ", ".join(f.label for f in planned.folders)
+        raise UsageError(f"{args.path}: holds {len(planned.folders)} revision graphs ({roots}); pass one of them")
+    return planned.folders[0]
+
+
 def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from alembic_lint.discover import discover
     from alembic_lint.graph import RevisionGraph
     from alembic_lint.graph_view import ViewError
     from alembic_lint.history import format_graph_json, format_history
@@ -327,20 +338,15 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.parse import ParseFailure
     from alembic_lint.report import display_path
 
-    folders = discover([args.path])
-    if len(folders) > 1:
-        roots = ", ".join(str(f.root) for f in folders)
-        raise UsageError(f"{args.path}: holds {len(folders)} script directories ({roots}); pass one of them")
-    folder = folders[0]
-    settings = None if args.no_cache else _graph_settings(args)
-    config = settings.config_path if settings is not None else None
-    parsed = parse_folder(folder, _cache_options(args, settings), config)
+    settings = _graph_settings(args)
+    folder = _one_graph(args, settings, err)
+    parsed = parse_folder(folder, _cache_options(args, settings), settings.config_path)
     from alembic_lint.fix.git_revisions import resolve
 
     parsed = list(resolve(parsed)[0])  # `get_down_revision()` (alembic-git-revisions) made literal
     try:
         if args.format in ("mermaid", "dot"):
-            graph, text = _picture(args, parsed, folder.root)
+            graph, text = _picture(args, parsed, folder.root, settings)
         else:
             graph = RevisionGraph.build(parsed)
             only = _limit(args, graph)
@@ -360,7 +366,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.rules import RULES
-    from alembic_lint.settings import rule_for
+    from alembic_lint.rules.selection import rule_for
 
     if args.all:
         rules = list(RULES)
@@ -388,16 +394,46 @@ def _rule_text(rule: Rule) -> str:
     return text
 
 
+# Options that take a value, of every subcommand: `--cache-dir DIR graph .` must not read DIR as a path.
+_VALUED = ("--select", "--extend-select", "--ignore", "--format", "--output-file", "--config", "--cache-dir")
+_VALUED += ("--cache-check", "--since", "--heads-only-context", "--tcp", "--log-level", "--heads-strategy")
+
+
+def _command(argv: list[str]) -> tuple[str, list[str]]:
+    """The subcommand and its arguments. Options may come before it (`alembic-lint --no-cache
+    graph .`): they are given to the subcommand; the first word that is not an option's value
+    decides (a folder named like a subcommand is `./graph`)."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            break
+        if not word.startswith("-") or word == "-":
+            if word in SUBCOMMANDS:
+                return word, argv[:index] + argv[index + 1 :]
+            break
+        index += 2 if word in _VALUED else 1
+    return "check", argv
+
+
+def _any_file_name(stream: TextIO) -> TextIO:
+    """The console stream, set to write a file name that is not valid UTF-8 as its own bytes
+    (surrogateescape, as `ls` shows it) instead of failing in the middle of the report."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="surrogateescape")
+    return stream
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = out or _any_file_name(sys.stdout)
+    err = err or _any_file_name(sys.stderr)
     if argv == ["--version"]:  # no parser built: editors and hooks call it often
         out.write(f"alembic-lint {__version__}\n")
         return EXIT_CLEAN
-    command = "check"
-    if argv and argv[0] in SUBCOMMANDS:
-        command = argv.pop(0)
+    command, argv = _command(argv)
     parsers = {"graph": _graph_parser, "rule": _rule_parser, "server": _server_parser}
     parser = parsers.get(command, _check_parser)()
     try:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from alembic_lint import values
 from alembic_lint.dialect import DIALECTS
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector, rule_for
+from alembic_lint.rules.selection import UnknownSelector, check_selector, rule_for
+from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint.values import InvalidValue, strings, type_name
 
 CONFIG_FILE = "alembic-lint.toml"
@@ -49,6 +50,22 @@ def _folders(value: object, base: Path) -> tuple[Path, ...]:
         if not folder.is_dir():
             raise InvalidValue(f"{original!r} is not a folder ({folder})")
     return folders
+
+
+def _graphs(value: object, base: Path) -> tuple[tuple[str, tuple[Path, ...]], ...]:
+    """`version-locations`: an array of folders (one graph), or a table of named graphs, each
+    a folder or an array of folders: `[version-locations] postgresql = ["db/versions/postgresql"]`."""
+    if not isinstance(value, dict):
+        return (("", _folders(value, base)),)
+    if not value:
+        raise InvalidValue("expected at least one graph")
+    out = []
+    for name, folders in value.items():
+        try:
+            out.append((name, _folders([folders] if isinstance(folders, str) else folders, base)))
+        except InvalidValue as exc:
+            raise InvalidValue(f"{name!r}: {exc}") from None
+    return tuple(out)
 
 
 def _per_file_ignores(value: object, base: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -113,7 +130,7 @@ KEYS: tuple[Key, ...] = (
     Key("irreversible-markers", "irreversible_markers", values.modules),
     Key("dialect", "dialect", values.one_of(*DIALECTS)),
     Key("check-downgrade", "check_downgrade", values.boolean),
-    Key("version-locations", "version_locations", _folders),
+    Key("version-locations", "version_locations", _graphs),
     Key("exclude", "exclude", values.string_list),
     Key("output-format", "output_format", values.string),  # the value is checked by the output stage
     Key("cache-dir", "cache_dir", values.path),

@@ -16,6 +16,11 @@ from pathlib import Path, PurePosixPath
 
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(translate(pattern) + "(?:/.*)?")
+
+
+def translate(pattern: str) -> str:
+    """The regular expression of a glob (`*`, `?`, `**`, `[...]`), matching a whole relative path."""
     out: list[str] = []
     i = 0
     while i < len(pattern):
@@ -42,7 +47,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(ch))
             i += 1
-    return re.compile("".join(out) + "(?:/.*)?")
+    return "".join(out)
 
 
 def matches(pattern: str, path: Path, root: Path | None) -> bool:

@@ -1,34 +1,34 @@
-"""The pipeline: discover -> parse (per file) -> graph (per folder) -> rules -> report.
+"""The pipeline: plan -> parse (per file) -> graph (per folder) -> rules -> report.
 
 `check` is pure (parsed files in, graph and diagnostics out) and is what the
-language server calls with its own per-file parse cache; `lint` adds discovery
-and reading files from disk for the command line.
+language server calls with its own per-file parse cache; `lint` adds the plan
+(plan.py: which graphs and files) and reading files from disk for the command line.
+Everything a run finds is a finding in its result, unreadable files (ALM011) and
+configurations that cannot be resolved (ALM012) included.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.diagnostics import Diagnostic, Span
 from alembic_lint.dialect import folder_settings
-from alembic_lint.discover import DiscoveryError, VersionFolder, discover, list_migration_files
+from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list_migration_files
 from alembic_lint.fix import git_revisions
-from alembic_lint.globs import matches_any
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
-from alembic_lint.parse import Migration, ParseFailure
-from alembic_lint.rules import RULES, Context, FileRule, GraphRule, Rule
-from alembic_lint.settings import Settings, selected_rules
-from alembic_lint.suppress import apply_suppressions
+from alembic_lint.parse import Migration, Parsed, ParseFailure
+from alembic_lint.plan import Plan, plan
+from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import Settings
+from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
-
-Parsed = Migration | ParseFailure
 
 
 @dataclass
@@ -37,10 +37,6 @@ class FolderResult:
     parsed: list[Parsed]
     graph: RevisionGraph
     diagnostics: list[Diagnostic]
-
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return [p for p in self.parsed if isinstance(p, ParseFailure) and p.kind == "read"]
 
 
 class _CachedFolderResult(FolderResult):
@@ -63,26 +59,22 @@ class _CachedFolderResult(FolderResult):
             self._graph = RevisionGraph.build(self.parsed)
         return self._graph
 
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return []  # a verdict is only cached when every file could be read
-
 
 @dataclass
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
+    configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sorted((d for f in self.folders for d in f.diagnostics), key=Diagnostic.sort_key)
-
-    @property
-    def unreadable(self) -> list[ParseFailure]:
-        return [p for f in self.folders for p in f.unreadable]
+        found = [d for f in self.folders for d in f.diagnostics] + self.configuration
+        return sorted(found, key=Diagnostic.sort_key)
 
     @property
     def files(self) -> int:
-        return sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
+        """How many files were checked: migrations, and configuration files with findings."""
+        migrations = sum(len(f.folder.files) if f.folder.only is None else len(f.folder.only) for f in self.folders)
+        return migrations + len({d.path for d in self.configuration})
 
     @property
     def paths(self) -> list[Path]:
@@ -125,8 +117,8 @@ class FileRuleMemo:
         out: list[Diagnostic] = []
         fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
         for item in parsed:
-            if not isinstance(item, Migration):
-                continue
+            if not isinstance(item, Migration) or item.recovered is not None:
+                continue  # a file with a syntax error: ALM000 is its one finding
             hit = self.results.get(id(item))
             if hit is None or hit[0] is not item:
                 hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
@@ -167,7 +159,7 @@ def check(
         if memo is None:
             memo = FileRuleMemo()
         diagnostics.extend(memo.findings(parsed, file_rules, ctx))
-    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
+    diagnostics = apply_suppressions(diagnostics, parsed, ctx, active)
     if settings.rule_options:
         diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -187,13 +179,26 @@ def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings)
     return out
 
 
-def lint_folder(folder: VersionFolder, settings: Settings, cache: CacheOptions | None = None) -> FolderResult:
-    """Lint one script directory; with `cache`, through its per-file cache (see cache.py)."""
+def lint_folder(
+    folder: VersionFolder,
+    settings: Settings,
+    cache: CacheOptions | None = None,
+    known: dict[Path, Parsed] | None = None,
+) -> FolderResult:
+    """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
+    of it that could not be listed is reported like a file that cannot be read (ALM011). `known`:
+    files this run already parsed (for discovery), taken from it instead of read again."""
     settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
-        if cache is not None and cache.enabled:
+        if cache is not None and cache.enabled and not folder.unlisted:
             return _lint_folder_cached(folder, settings, cache)
-        parsed = parse_files(folder.files)
+        known = known or {}
+        missing = [path for path in folder.files if path not in known]
+        fresh = dict(zip(missing, parse_files(missing), strict=True))
+        parsed = [known.pop(path) if path in known else fresh[path] for path in folder.files] + [
+            ParseFailure(path, Span.point(1), f"cannot list folder: {reason}", "read")
+            for path, reason in folder.unlisted
+        ]
         graph, diagnostics = check(parsed, settings, root=folder.root)
         return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
 
@@ -221,47 +226,55 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
 
 
 def lint(paths: Sequence[Path], settings: Settings, cache: CacheOptions | None = None) -> LintResult:
-    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted.
+    """Lint the given paths. Raises `DiscoveryError` for paths that cannot be linted (usage errors).
     Without `cache` (the library default) nothing is read from or written to a cache."""
-    result = LintResult()
-    for folder in folders_for(paths, settings):
-        result.folders.append(lint_folder(folder, settings, cache))
+    if cache is not None and cache.enabled:
+        return lint_plan(plan(paths, settings, _cached_facts(cache, settings.config_path)), settings, cache)
+    known: dict[Path, Parsed] = {}  # what discovery parses is not read again
+
+    def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
+        known.update(zip(paths, parse_files(paths), strict=True))
+        return [known[path] for path in paths]
+
+    return lint_plan(plan(paths, settings, facts), settings, cache, known)
+
+
+def _cached_facts(cache: CacheOptions, config: Path | None) -> Callable[[ScriptSpec, Sequence[Path]], list[Parsed]]:
+    """The facts discovery reads to split a script directory, through the cache of the graph
+    that reads its version locations whole (keystone's and neutron's graph: the same cache
+    file, so a warm run parses nothing twice)."""
+
+    def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
+        files = list_migration_files(spec.locations, True)
+        parsed = dict(
+            zip(
+                files,
+                parse_folder(VersionFolder(spec.root, spec.locations, True, files, spec.config), cache, config),
+                strict=True,
+            )
+        )
+        missing = [path for path in paths if path not in parsed]
+        parsed.update(zip(missing, parse_files(missing), strict=True))
+        return [parsed[path] for path in paths]
+
+    return facts
+
+
+def lint_plan(
+    planned: Plan, settings: Settings, cache: CacheOptions | None = None, known: dict[Path, Parsed] | None = None
+) -> LintResult:
+    """Lint the graphs of a plan, and report the configurations it could not resolve (`known`:
+    files already parsed while planning)."""
+    result = LintResult(configuration=configuration_findings(planned.problems, settings))
+    for folder in planned.folders:
+        result.folders.append(lint_folder(folder, settings, cache, known))
     return result
 
 
-def folders_for(paths: Sequence[Path], settings: Settings) -> list[VersionFolder]:
-    """The folders to lint: discovered, or the configured `version-locations`; minus `exclude`."""
-    if settings.version_locations is not None:
-        folders = [_configured_folder(paths, settings.version_locations, settings.config_path)]
-    else:
-        folders = discover(paths)
-    if not settings.exclude:
-        return folders
-    kept = []
-    for folder in folders:
-        files = tuple(f for f in folder.files if not matches_any(settings.exclude, f, settings.project_root))
-        only = None if folder.only is None else folder.only & frozenset(files)
-        if files and (only is None or only):
-            kept.append(replace(folder, files=files, only=only))
-    return kept
-
-
-def _configured_folder(paths: Sequence[Path], locations: tuple[Path, ...], config: Path | None) -> VersionFolder:
-    """One script directory made of the configured locations (read recursively); a path
-    argument inside them limits the report to the files under it."""
-    files = list_migration_files(locations, recursive=True)
-    if not files:
-        shown = ", ".join(str(location) for location in locations)
-        raise DiscoveryError(f"{shown}: no migration files found (version-locations in {config})")
-    only: set[Path] = set()
-    for raw in paths:
-        path = Path(os.path.normpath(raw.absolute()))
-        if not path.exists():
-            raise DiscoveryError(f"{raw}: no such file or directory")
-        chosen = [f for f in files if f == path or path in f.parents]
-        if not chosen and not any(path == location or path in location.parents for location in locations):
-            shown = ", ".join(str(location) for location in locations)
-            raise DiscoveryError(f"{raw}: not in the version-locations set in {config} ({shown})")
-        only.update(chosen)
-    root = Path(os.path.commonpath(locations))
-    return VersionFolder(root, locations, True, files, config, None if len(only) == len(files) else frozenset(only))
+def configuration_findings(problems: Sequence[ConfigProblem], settings: Settings) -> list[Diagnostic]:
+    """The selected configuration rules' findings (ALM012) on the problems a plan holds."""
+    rules = [rule for rule in selected_rules(settings, RULES) if isinstance(rule, ConfigRule)]
+    ctx = Context(settings=settings)
+    found = [d for problem in problems for rule in rules for d in rule.check(problem, ctx)]
+    found = [d for d in found if d.code not in ignored_codes(d.path, settings)]  # per-file-ignores
+    return _with_configured_severity(found, settings) if settings.rule_options else found

@@ -12,13 +12,16 @@ costs only pytest and the stdlib: the linter is imported when an item runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.discover import VersionFolder
+    from alembic_lint.settings import Settings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,28 +50,39 @@ class AlembicLintFailure(Exception):
 
 
 class AlembicLintItem(pytest.Item):
-    """alembic-lint on one script directory (or a discovery error to report)."""
+    """alembic-lint on one revision graph, or the findings on a configuration, or an error to report."""
 
-    def __init__(self, *, folder: VersionFolder | None = None, error: str = "", **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        folder: VersionFolder | None = None,
+        settings: Settings | None = None,
+        findings: Sequence[Diagnostic] = (),
+        error: str = "",
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.folder = folder
+        self.settings = settings
+        self.findings = tuple(findings)
         self.error = error
+        # Plugins that look through every item's fixtures expect this (pytest-lsp's runtest wrapper
+        # gives up without yielding, which pytest reports as a crash, when it is missing).
+        self.funcargs: dict[str, object] = {}
         self.add_marker("alembic_lint")
 
     def runtest(self) -> None:
-        if self.folder is None:
-            raise AlembicLintFailure(self.error)
-        from alembic_lint.config import ConfigError, resolve_settings
-        from alembic_lint.lint import lint_folder
         from alembic_lint.report.text import format_text
 
-        try:
-            settings = resolve_settings(self.folder.root)  # the project's [tool.alembic-lint]
-        except ConfigError as exc:
-            raise AlembicLintFailure(str(exc)) from None
-        result = lint_folder(self.folder, settings)
-        if result.diagnostics:
-            raise AlembicLintFailure(format_text(result.diagnostics, self.config.rootpath).rstrip("\n"))
+        if self.error:
+            raise AlembicLintFailure(self.error)
+        findings = list(self.findings)
+        if self.folder is not None and self.settings is not None:
+            from alembic_lint.lint import lint_folder
+
+            findings += lint_folder(self.folder, self.settings).diagnostics
+        if findings:
+            raise AlembicLintFailure(format_text(findings, self.config.rootpath).rstrip("\n"))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: object = None) -> str:
         if isinstance(excinfo.value, AlembicLintFailure):
@@ -90,22 +104,50 @@ def _relative(path: Path, root: Path) -> str:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     if not _enabled(config):
         return
-    from alembic_lint.discover import DiscoveryError, discover
+    from alembic_lint.config import ConfigError, resolve_settings
+    from alembic_lint.discover import DiscoveryError
+    from alembic_lint.lint import configuration_findings
+    from alembic_lint.plan import plan
+    from alembic_lint.settings import Settings
 
     root = config.rootpath
     paths = [Path(p) for p in config.getini("alembic_lint_paths")] or [root]
+    broken = ""  # a broken [tool.alembic-lint] fails every item: the graphs are found without it
     try:
-        folders = discover(paths)
+        settings = resolve_settings(root)  # the project's [tool.alembic-lint]
+    except ConfigError as exc:
+        settings, broken = Settings(), str(exc)
+    try:
+        planned = plan(paths, settings)
     except DiscoveryError as exc:
         items.append(
             AlembicLintItem.from_parent(session, name="alembic-lint", nodeid="alembic-lint", path=root, error=str(exc))
         )
         return
-    for folder in folders:
-        where = _relative(folder.root, root)
+    for folder in planned.folders:
+        where = _relative(folder.root, root) + (f"[{folder.name}]" if folder.name else "")
         items.append(
             AlembicLintItem.from_parent(
-                session, name="alembic-lint", nodeid=f"{where}::alembic-lint", path=folder.root, folder=folder
+                session,
+                name="alembic-lint",
+                nodeid=f"{where}::alembic-lint",
+                path=folder.root,
+                folder=folder,
+                settings=settings,
+                error=broken,
+            )
+        )
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for finding in configuration_findings(planned.problems, settings):
+        by_file.setdefault(finding.path, []).append(finding)
+    for path, findings in by_file.items():
+        items.append(
+            AlembicLintItem.from_parent(
+                session,
+                name="alembic-lint",
+                nodeid=f"{_relative(path, root)}::alembic-lint",
+                path=path,
+                findings=findings,
             )
         )
 

@@ -1,17 +1,13 @@
-"""Which rules run: selection by code, code prefix, rule name or group, ruff-style."""
+"""What to check and how, as plain data: the settings the configuration file and the
+command line fill. Which rules the selectors choose is decided with the rules, in
+alembic_lint/rules/selection.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.diagnostics import Severity
-from alembic_lint.rules import RULES, RULES_BY_CODE, RULES_BY_NAME, Rule
-
-
-class UnknownSelector(ValueError):
-    """A selector that names no rule, code prefix or rule name."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,9 @@ class Settings:
     dialect: str | None = None
     check_downgrade: bool = False  # the operation-safety rules (ALM3xx) also check downgrade()
     irreversible_markers: tuple[str, ...] = ()  # more exception names that mark an irreversible downgrade
-    version_locations: tuple[Path, ...] | None = None  # replaces discovery
+    # Replaces discovery: (graph name, folders read recursively) per graph; one unnamed graph
+    # for the array form.
+    version_locations: tuple[tuple[str, tuple[Path, ...]], ...] | None = None
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
     output_format: str | None = None
     cache_dir: Path | None = None
@@ -68,66 +66,19 @@ class Settings:
     @property
     def project_root(self) -> Path | None:
         """The folder holding the configuration file: globs are relative to it."""
-        return self.config_path.parent if self.config_path is not None else None
+        from alembic_lint.project import project_root
+
+        return project_root(self)
 
 
-def check_selector(selector: str) -> None:
-    """Raise UnknownSelector unless the selector matches at least one rule."""
-    if not any(_specificity(selector, rule) for rule in RULES):
-        raise UnknownSelector(f"unknown rule selector {selector!r}")
+# Moved to alembic_lint/rules/selection.py; still importable from here, without loading the
+# rules when only the settings are needed.
+_MOVED = frozenset({"UnknownSelector", "check_selector", "selected_rules", "matches", "rule_for"})
 
 
-def _specificity(selector: str, rule: Rule) -> int:
-    """How precisely a selector names a rule: 0 not at all, higher is more precise."""
-    if selector == "ALL":
-        return 1
-    if selector == rule.name or selector == rule.code:
-        return 100
-    if selector in rule.groups:  # sqlfluff-style groups: `--select postgres`
-        return 50
-    if rule.code.startswith(selector) and selector[:1].isalpha():
-        return 1 + len(selector)
-    return 0
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        from alembic_lint.rules import selection
 
-
-def _best(selectors: Iterable[str], rule: Rule) -> int:
-    return max((_specificity(s, rule) for s in selectors), default=0)
-
-
-def selected_rules(settings: Settings, registry: Sequence[Rule] = RULES) -> tuple[Rule, ...]:
-    """The rules to run. Within a layer the most specific matching selector wins (on a tie,
-    ignore wins); each override layer then changes only the rules its selectors name,
-    unless it has `select`, which starts over (ruff's rule).
-
-    A rule for one dialect (the PostgreSQL rules) is in the default set only for projects that
-    target that dialect; a selector that names it (`--select ALM3`, `extend-select =
-    ["postgres"]`, `ALL`) runs it anyway."""
-    chosen = []
-    for rule in registry:
-        if settings.select is None:
-            selected, named = (1 if rule.default else 0), 0
-        else:
-            selected = named = _best(settings.select, rule)
-        extended = _best(settings.extend_select, rule)
-        selected, named = max(selected, extended), max(named, extended)
-        ignored = _best(settings.ignore, rule)
-        enabled = bool(selected) and selected > ignored
-        for layer in settings.overrides:
-            selected = max(_best(layer.select or (), rule), _best(layer.extend_select, rule))
-            ignored = _best(layer.ignore, rule)
-            if layer.select is not None or selected or ignored:
-                enabled, named = bool(selected) and selected > ignored, selected
-        if enabled and not named and rule.dialect is not None and rule.dialect != settings.dialect:
-            enabled = False  # on by default only where the project targets the dialect
-        if enabled:
-            chosen.append(rule)
-    return tuple(chosen)
-
-
-def matches(selectors: Iterable[str], rule: Rule) -> bool:
-    """True when any selector names the rule (per-file-ignores, noqa bookkeeping)."""
-    return _best(selectors, rule) > 0
-
-
-def rule_for(selector: str) -> Rule | None:
-    return RULES_BY_CODE.get(selector) or RULES_BY_NAME.get(selector)
+        return getattr(selection, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -58,13 +58,15 @@ from alembic_lint.config import resolve_settings  # noqa: E402
 from alembic_lint.diagnostics import Diagnostic  # noqa: E402
 from alembic_lint.discover import VersionFolder  # noqa: E402
 from alembic_lint.graph import RevisionGraph  # noqa: E402
-from alembic_lint.lint import folders_for, parse_files  # noqa: E402
+from alembic_lint.lint import parse_files  # noqa: E402
 from alembic_lint.noqa import scan  # noqa: E402
 from alembic_lint.parallel import gc_paused, plan_jobs  # noqa: E402
 from alembic_lint.parse import Migration, parse_migration  # noqa: E402
+from alembic_lint.plan import plan  # noqa: E402
 from alembic_lint.report import formatter, summary  # noqa: E402
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule  # noqa: E402
-from alembic_lint.settings import Settings, selected_rules  # noqa: E402
+from alembic_lint.rules.selection import selected_rules  # noqa: E402
+from alembic_lint.settings import Settings  # noqa: E402
 from alembic_lint.source import LineIndex, decode_source  # noqa: E402
 
 try:  # the extractor is private: without it, extraction is measured as the rest of parse_migration
@@ -325,9 +327,9 @@ def check_stages(table: Table, folder: VersionFolder, settings: Settings, reps: 
     table.add(
         "suppressions (noqa, per-file-ignores)",
         "cold",
-        cpu_ms(lambda: apply_suppressions(found, parsed, settings, active), reps),
+        cpu_ms(lambda: apply_suppressions(found, parsed, ctx, active), reps),
     )
-    shown = sorted(apply_suppressions(found, parsed, settings, active), key=Diagnostic.sort_key)
+    shown = sorted(apply_suppressions(found, parsed, ctx, active), key=Diagnostic.sort_key)
     cwd = Path.cwd()
 
     def report() -> None:
@@ -383,9 +385,9 @@ def profile_corpus(table: Table, cwd: Path, target: str, reps: int, cache_dir: P
     path = Path(target)
     table.add("config (resolve settings)", "cold", cpu_ms(lambda: resolve_settings(path), reps))
     settings = resolve_settings(path)
-    table.add("discovery and listing", "cold", cpu_ms(lambda: folders_for([path], settings), reps))
+    table.add("discovery and listing", "cold", cpu_ms(lambda: plan([path], settings).folders, reps))
     table.add("discovery and listing", "warm", table.rows["discovery and listing"]["cold"])
-    (folder,) = folders_for([path], settings)
+    (folder,) = plan([path], settings).folders
     table.add("config (resolve settings)", "warm", table.rows["config (resolve settings)"]["cold"])
     parse_stages(table, folder, reps)
     diagnostics = check_stages(table, folder, settings, reps)

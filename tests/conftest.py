@@ -6,26 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-
-
-def migration_source(
-    revision: str | None,
-    down_revision: object = None,
-    *,
-    branch_labels: object = None,
-    depends_on: object = None,
-    message: str = "a migration",
-    body: str = '    op.execute("SELECT 1")',  # not empty: ALM102/ALM104 stay quiet
-) -> str:
-    lines = [f'"""{message}\n\nRevision ID: {revision}\nRevises: \nCreate Date: 2026-11-21 10:00:00\n\n"""']
-    lines.append("from alembic import op\nimport sqlalchemy as sa\n")
-    if revision is not None:
-        lines.append(f"revision = {revision!r}")
-    lines.append(f"down_revision = {down_revision!r}")
-    lines.append(f"branch_labels = {branch_labels!r}")
-    lines.append(f"depends_on = {depends_on!r}\n\n")
-    lines.append(f"def upgrade():\n{body}\n\n\ndef downgrade():\n{body}\n")
-    return "\n".join(lines)
+from helpers import migration_source
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
-"""Helpers shared by the output tests: run the command line, compare with golden files."""
+"""Helpers shared by the tests: write migrations, run the command line, compare with golden files."""
 
 from __future__ import annotations
 
 import io
 import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic_lint.cli import main
@@ -12,11 +15,40 @@ ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def migration_source(
+    revision: str | None,
+    down_revision: object = None,
+    *,
+    branch_labels: object = None,
+    depends_on: object = None,
+    message: str = "a migration",
+    body: str = '    op.execute("SELECT 1")',  # not empty: ALM102/ALM104 stay quiet
+) -> str:
+    lines = [f'"""{message}\n\nRevision ID: {revision}\nRevises: \nCreate Date: 2026-11-21 10:00:00\n\n"""']
+    lines.append("from alembic import op\nimport sqlalchemy as sa\n")
+    if revision is not None:
+        lines.append(f"revision = {revision!r}")
+    lines.append(f"down_revision = {down_revision!r}")
+    lines.append(f"branch_labels = {branch_labels!r}")
+    lines.append(f"depends_on = {depends_on!r}\n\n")
+    lines.append(f"def upgrade():\n{body}\n\n\ndef downgrade():\n{body}\n")
+    return "\n".join(lines)
+
+
 def run_cli(*argv: str) -> tuple[int, str, str]:
     """`alembic-lint ARGV...` in-process: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+def tree(base: Path, files: dict[str, str]) -> Path:
+    """Write files (path relative to base -> text) below base; returns base."""
+    for rel, text in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return base
 
 
 def assert_golden(name: str, actual: str) -> None:
@@ -30,8 +62,6 @@ def assert_golden(name: str, actual: str) -> None:
 
 def write_project(root: Path, revisions: dict[str, str | None]) -> Path:
     """A project: alembic.ini, migrations/env.py, and one migration per `name: down_revision`."""
-    from conftest import migration_source
-
     versions = root / "migrations" / "versions"
     versions.mkdir(parents=True)
     (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
@@ -39,3 +69,23 @@ def write_project(root: Path, revisions: dict[str, str | None]) -> Path:
     for name, down in revisions.items():
         (versions / f"{name}.py").write_text(migration_source(name, down))
     return root
+
+
+@contextmanager
+def stop_after(seconds: float, error: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `error()` in the block once it has run `seconds` (SIGALRM): a test that would hang
+    fails instead. Where there is no SIGALRM, the block just runs."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise error()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -17,20 +17,18 @@ def project_root(folder: VersionFolder, config: Path | None = None) -> Path:
     """Where `.alembic_lint_cache/` goes for a script directory: beside the alembic.ini or
     pyproject.toml it came from, else beside alembic-lint's own `config` file when that holds
     it, else beside the script directory, else in the folder linted."""
+    from alembic_lint.discover.layouts import has_marker  # env.py or script.py.mako: a script directory
+
     if folder.config is not None:
         return folder.config.parent
     root = folder.root
     if config is not None and (config.parent == root or config.parent in root.parents):
         return config.parent
-    if root.name == "versions" and _is_script_dir(root.parent):
+    if root.name == "versions" and has_marker(root.parent):
         return root.parent.parent  # a versions folder given: beside its script directory
-    if root / "versions" in folder.locations and _is_script_dir(root):
+    if root / "versions" in folder.locations and has_marker(root):
         return root.parent  # a script directory found without a config
     return root
-
-
-def _is_script_dir(folder: Path) -> bool:
-    return (folder / "env.py").is_file() or (folder / "script.py.mako").is_file()
 
 
 def folder_identity(folder: VersionFolder) -> bytes:

@@ -103,12 +103,12 @@ def _unsafe(diagnostics: Sequence[Diagnostic]) -> int:
 
 def start(args: argparse.Namespace, groups: dict[Settings, list[Path]], out: TextIO, err: TextIO) -> Started:
     """Fix, diff, list fixes or add noqa comments, before `run_check` lints and reports."""
-    from alembic_lint.cli import UsageError
-    from alembic_lint.lint import folders_for
+    from alembic_lint.plan import plan
+    from alembic_lint.usage import UsageError
 
     if args.add_noqa and (args.fix or args.diff):
         raise UsageError("--add-noqa cannot be used with --fix or --diff")
-    work = [(settings, folders_for(paths, settings)) for settings, paths in groups.items()]
+    work = [(settings, list(plan(paths, settings).folders)) for settings, paths in groups.items()]
     cwd = Path.cwd()
     if args.add_noqa:
         return Started(args, exit=_add_noqa(work, cwd, err))
@@ -230,7 +230,7 @@ def _add_noqa(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path, err: 
     from alembic_lint.fix.add_noqa import add_noqa
     from alembic_lint.fix.engine import lint_folder
     from alembic_lint.fix.workspace import Workspace
-    from alembic_lint.parse import Migration
+    from alembic_lint.parse import failure_of
 
     workspace = Workspace()
     added = 0
@@ -241,7 +241,7 @@ def _add_noqa(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path, err: 
             for diagnostic in diagnostics:
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
             for path, found in by_path.items():
-                if not isinstance(workspace.parsed(path), Migration):
+                if failure_of(workspace.parsed(path)) is not None:
                     continue  # never touch a file that does not parse
                 text, count = add_noqa(workspace.text(path) or "", found)
                 if count:

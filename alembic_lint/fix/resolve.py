@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from alembic_lint.discover import VersionFolder
     from alembic_lint.graph import RevisionGraph
-    from alembic_lint.lint import Parsed
+    from alembic_lint.parse import Parsed
     from alembic_lint.settings import Settings
 
 

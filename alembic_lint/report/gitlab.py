@@ -32,7 +32,8 @@ def format_gitlab(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
         key = (d.code, path, anchor)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        fingerprint = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()[:32]
+        text = "\0".join((*key, str(occurrence)))
+        fingerprint = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]  # any file name
         report.append(
             {
                 "type": "issue",

@@ -26,7 +26,7 @@ def _artifact(path: Path, cwd: Path) -> dict[str, str]:
         relative = path.absolute().relative_to(cwd)
     except ValueError:
         return {"uri": path.absolute().as_uri()}
-    return {"uri": quote(relative.as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": quote(relative.as_posix(), errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}  # any file name
 
 
 def _region(span: Span) -> dict[str, int]:

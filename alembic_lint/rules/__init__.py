@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alembic_lint.rules.base import Context, FileRule, GraphRule, Rule
+from alembic_lint.rules.base import ConfigRule, Context, FileRule, FileSuppressions, GraphRule, Rule, SuppressionRule
 from alembic_lint.rules.branch_label_conflict import BranchLabelConflict
 from alembic_lint.rules.duplicate_revision import DuplicateRevision
 from alembic_lint.rules.dynamic_revision import DynamicRevision
@@ -12,6 +12,7 @@ from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
 from alembic_lint.rules.invalid_revision import InvalidRevision
 from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
 from alembic_lint.rules.model_import import ModelImport
+from alembic_lint.rules.none_label import NoneLabel
 from alembic_lint.rules.postgres.columns import (
     AddRequiredColumn,
     ColumnTypeChange,
@@ -26,6 +27,8 @@ from alembic_lint.rules.postgres.tables import DropTable, Rename
 from alembic_lint.rules.postgres.transactions import CommitInMigration, EnumValueInTransaction
 from alembic_lint.rules.revision_cycle import RevisionCycle
 from alembic_lint.rules.syntax_error import UnparsableMigration
+from alembic_lint.rules.unreadable_file import UnreadableFile
+from alembic_lint.rules.unresolved_configuration import UnresolvedConfiguration
 from alembic_lint.rules.unused_noqa import UnusedNoqa
 
 RULES: tuple[Rule, ...] = (
@@ -39,6 +42,9 @@ RULES: tuple[Rule, ...] = (
     BranchLabelConflict(),
     InvalidRevision(),
     DynamicRevision(),
+    NoneLabel(),
+    UnreadableFile(),
+    UnresolvedConfiguration(),
     MissingDowngrade(),
     EmptyDowngrade(),
     MissingUpgrade(),
@@ -66,4 +72,15 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 
-__all__ = ["RULES", "RULES_BY_CODE", "RULES_BY_NAME", "Context", "FileRule", "GraphRule", "Rule"]
+__all__ = [
+    "RULES",
+    "RULES_BY_CODE",
+    "RULES_BY_NAME",
+    "ConfigRule",
+    "Context",
+    "FileRule",
+    "FileSuppressions",
+    "GraphRule",
+    "Rule",
+    "SuppressionRule",
+]

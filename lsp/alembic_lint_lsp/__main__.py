@@ -1,5 +1,5 @@
 import sys
 
-from alembic_lint.cli import main
+from alembic_lint_lsp.command import main
 
-sys.exit(main(["server", *sys.argv[1:]]))
+sys.exit(main(sys.argv[1:]))

@@ -64,7 +64,7 @@ def _context(ls: AlembicLintServer, state: FolderState) -> FixContext | None:
     if state.graph is None:
         return None
     parsed = [entry.parsed for entry in state.linted]
-    return FixContext(state.folder, state.graph, parsed, ls.session.settings(state.folder), _Files(ls))
+    return FixContext(state.folder, state.graph, parsed, ls.session.settings_of(state), _Files(ls))
 
 
 def _resolved(ctx: FixContext | None, diagnostic: Diagnostic) -> Resolved | Unresolved | None:

@@ -25,16 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from alembic_lint.graph_view import ViewError, build_view, select
 from alembic_lint.history import format_history
 from alembic_lint.mermaid import render_mermaid
+from alembic_lint_lsp.server import AlembicLintServer, server
 
 if TYPE_CHECKING:
     from alembic_lint.graph import RevisionGraph
-    from alembic_lint_lsp.server import AlembicLintServer
     from alembic_lint_lsp.session import FolderState
 
 GRAPH = "alembic-lint/graph"
@@ -68,11 +67,7 @@ class GraphParams:
         return cls(uri, form, context, since)
 
 
-def register(server: LanguageServer) -> None:
-    """Answer `alembic-lint/graph` on this server (an `AlembicLintServer`)."""
-    server.feature(GRAPH)(graph)
-
-
+@server.feature(GRAPH)
 async def graph(ls: AlembicLintServer, params: Any) -> dict[str, Any] | None:
     request = GraphParams.read(params)
     await ls.current()

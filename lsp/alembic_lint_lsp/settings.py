@@ -10,13 +10,13 @@ A later source replaces only the keys it sets.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from alembic_lint.config import ConfigError, resolve_settings
-from alembic_lint.dialect import folder_settings
-from alembic_lint.discover import VersionFolder
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
+from alembic_lint.rules.selection import UnknownSelector, check_selector
+from alembic_lint.settings import RuleSelection, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -92,21 +92,26 @@ def _selectors(key: object, value: object, problems: list[str]) -> tuple[str, ..
     return tuple(out)
 
 
-def project_settings(folder: VersionFolder) -> Settings:
-    """The project's own configuration for this folder, found as the command line finds it
-    (`[tool.alembic-lint]` or `alembic-lint.toml` at or above the folder). A broken
-    configuration is logged and the defaults are used, so the editor keeps working."""
+def project_settings(path: Path, problem: Callable[[str], None] | None = None) -> Settings:
+    """The project's own configuration for a file or folder, found as the command line finds it
+    (`[tool.alembic-lint]` or `alembic-lint.toml` at or above it). A broken configuration is
+    told to `problem` (logged at debug level without one) and the defaults are used, so the
+    editor keeps working."""
     try:
-        return resolve_settings(folder.root)
+        return resolve_settings(path)
     except ConfigError as exc:
-        logger.warning("%s; using the default settings", exc)
+        (problem or _debug)(str(exc))
         return Settings()
 
 
-def settings_for(folder: VersionFolder, client: ClientSettings) -> Settings:
-    """The settings to lint `folder` with: the editor's choices as one more layer over the
-    project's, like command-line flags (`select` starts over, the others adjust)."""
-    project = folder_settings(project_settings(folder), folder)  # the dialect its alembic.ini names
+def _debug(message: str) -> None:
+    logger.debug("%s; using the default settings", message)
+
+
+def settings_for(path: Path, client: ClientSettings, problem: Callable[[str], None] | None = None) -> Settings:
+    """The settings to lint `path` (a file or a graph's folder) with: the editor's choices as one
+    more layer over the project's, like command-line flags (`select` starts over, the others adjust)."""
+    project = project_settings(path, problem)
     layer = RuleSelection(client.select, client.extend_select or (), client.ignore or ())
     if layer == RuleSelection():
         return project

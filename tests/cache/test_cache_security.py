@@ -12,8 +12,7 @@ from pathlib import Path
 
 import cachefile_support as cachefile
 import pytest
-from conftest import migration_source
-from helpers import run_cli, write_project
+from helpers import migration_source, run_cli, write_project
 
 from alembic_lint.cache import CACHE_DIR_NAME, cache_path, fileformat
 from alembic_lint.cache.key import ENV_KEY, cache_key

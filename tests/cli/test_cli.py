@@ -51,13 +51,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_migration: Ca
 # -- paths and subcommands -------------------------------------------------------------
 @pytest.mark.usefixtures("project")
 def test_default_path_is_the_current_folder() -> None:
-    assert run() == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run() == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 @pytest.mark.usefixtures("project")
 @pytest.mark.parametrize("argv", [["check"], ["check", "."], ["check", "versions"], ["versions"], ["./versions/"]])
 def test_check_is_the_default_command(argv: list[str]) -> None:
-    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,11 +73,11 @@ def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.usefixtures("project")
 def test_a_file_argument_shows_only_that_files_findings() -> None:
     # The whole folder is analysed: c3 is a head only because of b2.
-    assert run("versions/c3.py") == (C3, "Found 1 problem (1 ALM001) in 1 file.\n", 1)
+    assert run("versions/c3.py") == (C3, "Found 1 problem in 1 file: 1 error (1 ALM001).\n", 1)
     assert run("versions/a1.py") == ("", "All checks passed (1 file).\n", 0)
     assert run("versions/c3.py", "versions/d4.py") == (
         C3 + D4,
-        "Found 2 problems (1 ALM001, 1 ALM002) in 2 files.\n",
+        "Found 2 problems in 2 files: 2 errors (1 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -91,7 +91,7 @@ def test_several_folders_are_sorted_together(project: Path, write_migration: Cal
     )
     assert run("versions", "other") == (
         other + B2 + C3 + D4,
-        "Found 4 problems (2 ALM001, 2 ALM002) in 5 files.\n",
+        "Found 4 problems in 5 files: 4 errors (2 ALM001, 2 ALM002).\n",
         1,
     )
 
@@ -100,7 +100,7 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
     (project / "elsewhere").mkdir()
     monkeypatch.chdir(project / "elsewhere")
     out, err, code = run(str(project / "versions" / "d4.py"))
-    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem (1 ALM002) in 1 file.\n", 1)
+    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem in 1 file: 1 error (1 ALM002).\n", 1)
 
 
 # -- selecting rules ----------------------------------------------------------------------
@@ -108,19 +108,19 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
 @pytest.mark.parametrize(
     ("options", "stdout", "summary"),
     [
-        (["--select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "missing-down-revision"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "multiple-heads"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems (2 ALM001) in 4 files."),
-        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files."),
+        (["--select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "missing-down-revision"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "multiple-heads"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems in 4 files: 2 errors (2 ALM001)."),
+        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002)."),
         (
             ["--select", "ALM001", "--select", "ALM002"],
             B2 + C3 + D4,
-            "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.",
+            "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).",
         ),
-        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
+        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
         (["--select", "ALL", "--ignore", "ALM00,ALM105"], "", "All checks passed (4 files)."),
         (["--ignore", "ALM"], "", "All checks passed (4 files)."),
     ],
@@ -169,7 +169,7 @@ def test_json_format() -> None:
     ]
     assert run("--format", "json") == (
         json.dumps(expected, indent=2) + "\n",
-        "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n",
+        "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -182,7 +182,7 @@ def test_json_format_when_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.usefixtures("project")
 def test_exit_zero() -> None:
-    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 0)
+    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 0)
 
 
 def test_version() -> None:
@@ -229,7 +229,7 @@ def test_unknown_option() -> None:
             "<base> -> 5b7d8c1d4e9a (branchpoint), initial migration\n",
         ),
         (
-            "clean_airflow_none_label",
+            "alm010_airflow_none_label",
             ["airflow"],
             "13eb55f81627 -> 338e90f54d61 (None) (head), More logging into task_instance.\n"
             "1507a7289a2f -> 13eb55f81627 (None), Maintain history for compatibility with earlier migrations.\n"
@@ -291,9 +291,17 @@ def test_graph_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_graph_names_the_files_it_could_not_place(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "alm000_syntax_error")
+    # Its revision is read from the lines before the syntax error; its down_revision is after it.
     assert run("graph") == (
-        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n",
-        "alembic-lint: versions/c7e9a1b3d5f4_add_phone.py: not in the graph: syntax error: invalid syntax\n",
+        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n"
+        "<unknown> -> c7e9a1b3d5f4 (head), add phone\n",
+        "",
+        0,
+    )
+    monkeypatch.chdir(FIXTURES / "alm011_bad_cookie")  # nothing recoverable: not in the graph
+    assert run("graph") == (
+        "<base> -> 0c1d2e3f4a5b (head), create produit\n",
+        "alembic-lint: versions/1d2e3f4a5b6c_ajout_du_prix_unitaire.py: not in the graph: unknown encoding: uft-8\n",
         0,
     )
 
@@ -308,7 +316,7 @@ def test_graph_of_several_script_directories_is_an_error(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     assert run("graph") == (
         "",
-        f"alembic-lint: error: .: holds 2 script directories ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
+        f"alembic-lint: error: .: holds 2 revision graphs ({tmp_path / 'api'}, {tmp_path / 'worker'}); "
         "pass one of them\n",
         2,
     )
@@ -332,31 +340,47 @@ F6 = "revision id 'f-6' contains '-', which alembic does not allow (@ - + :); re
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_dangling_symlink() -> None:
-    # The unread file could be the missing revision or a merge of the heads: heads and dangling
-    # references are not reported; findings that do not depend on it still are.
+    # A finding like any other (exit 1), and the rest of the folder is still checked: what the
+    # unread file could change (heads, dangling ids) is reported, held back, not hidden (issue 10).
     Path("versions/e5.py").symlink_to("gone.py")
     Path("versions/f6.py").write_text("revision = 'f-6'\ndown_revision = 'c3'\n" + BODY)
-    assert run() == (
-        f"versions/f6.py:1:12: ALM008 {F6}\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
-    )
-    assert run("--format", "json", "--exit-zero") == (
-        json.dumps([_finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)], indent=2) + "\n",
-        "alembic-lint: error: versions/e5.py: cannot read file: No such file or directory\n",
-        2,
-    )
-    # Given as an argument, a dangling link is a path that does not exist.
+    e5 = "versions/e5.py:1:1: ALM011 cannot read file: No such file or directory\n"
+    note = " (held back: e5.py could not be read, its {} unknown)"
+    heads = note.format("revision and branch_labels are")
+    b2 = B2.replace("alongside 'c3'", "alongside 'f-6'").replace("\n", heads + "\n")
+    d4 = D4.replace("\n", note.format("revision is") + "\n")
+    f6_head = f"versions/f6.py:1:12: ALM001 revision 'f-6' is a head alongside 'b2': {HEADS}{heads}\n"
+    summary = "Found 5 problems in 6 files: 5 errors (2 ALM001, 1 ALM002, 1 ALM008, 1 ALM011).\n"
+    assert run() == (b2 + d4 + e5 + f6_head + f"versions/f6.py:1:12: ALM008 {F6}\n", summary, 1)
+    out, err, code = run("--format", "json", "--exit-zero")
+    assert [(item["path"], item["code"]) for item in json.loads(out)] == [
+        ("versions/b2.py", "ALM001"),
+        ("versions/d4.py", "ALM002"),
+        ("versions/e5.py", "ALM011"),
+        ("versions/f6.py", "ALM001"),
+        ("versions/f6.py", "ALM008"),
+    ]
+    assert json.loads(out)[2] == _finding("versions/e5.py", 1, 1, 1, "ALM011", "unreadable-file", UNREAD)
+    assert json.loads(out)[-1] == _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)
+    assert (err, code) == (summary, 0)
+    # Given as an argument, a dangling link is a path that does not exist: a usage error.
     assert run("versions/e5.py") == ("", "alembic-lint: error: versions/e5.py: no such file or directory\n", 2)
+
+
+UNREAD = "cannot read file: No such file or directory"
 
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_symlink_loop() -> None:
     Path("versions/e5.py").symlink_to("e5.py")
-    assert run("versions") == (
-        "",
-        "alembic-lint: error: versions/e5.py: cannot read file: Too many levels of symbolic links\n",
-        2,
+    out, err, code = run("versions")
+    loop = "versions/e5.py:1:1: ALM011 cannot read file: Too many levels of symbolic links\n"
+    held = " (held back: e5.py could not be read, its {} unknown)\n"
+    b2, c3 = (h.replace("\n", held.format("revision and branch_labels are")) for h in (B2, C3))
+    assert (out, err.endswith(" in 5 files: 4 errors (2 ALM001, 1 ALM002, 1 ALM011).\n"), code) == (
+        b2 + c3 + D4.replace("\n", held.format("revision is")) + loop,
+        True,
+        1,
     )
 
 
@@ -365,11 +389,8 @@ def test_an_unreadable_file_symlink_loop() -> None:
 def test_an_unreadable_file_without_permission() -> None:
     Path("versions/c3.py").chmod(0)
     try:
-        assert run("versions") == (
-            "",
-            "alembic-lint: error: versions/c3.py: cannot read file: Permission denied\n",
-            2,
-        )
+        out, _, code = run("versions")
+        assert (out.splitlines()[0], code) == ("versions/c3.py:1:1: ALM011 cannot read file: Permission denied", 1)
     finally:
         Path("versions/c3.py").chmod(0o644)
 
@@ -384,43 +405,59 @@ def test_a_folder_without_permission(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (tmp_path / "locked").chmod(0o755)
 
 
+NOTHING = (
+    "{tmp}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory with env.py or "
+    "script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+)
+
+
+@pytest.mark.parametrize("files", [{}, {"README": "", "notes/todo.txt": ""}])
+def test_nothing_to_check_is_exit_2(files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    expected = ("", f"alembic-lint: error: {NOTHING.format(tmp=tmp_path)}\n", 2)
+    assert run() == expected
+    assert run("graph") == expected
+
+
 @pytest.mark.parametrize(
-    ("files", "message"),
+    ("files", "finding"),
     [
-        ({}, "{tmp}: no migration files found"),
-        ({"README": "", "notes/todo.txt": ""}, "{tmp}: no migration files found"),
         (
             {"alembic.ini": "[alembic\nscript_location = alembic\n"},
-            "{tmp}/alembic.ini: cannot parse: File contains no section headers.",
+            "alembic.ini:1:1: ALM012 cannot parse: File contains no section headers.",
         ),
         (
             {"alembic.ini": "[alembic]\nscript_location = %(here)s/alembic\n"},
-            "{tmp}/alembic: script_location does not exist (from {tmp}/alembic.ini)",
+            "alembic.ini:2:1: ALM012 script_location '{tmp}/alembic' names no folder",
         ),
         (
             {
                 "alembic.ini": "[alembic]\nscript_location = %(here)s\nversion_locations = a;b\npath_separator = ,\n",
                 "a/a1.py": "",
             },
-            "{tmp}/alembic.ini: ',' is not a valid value for path_separator; "
+            "alembic.ini:4:1: ALM012 ',' is not a valid value for path_separator; "
             "expected 'space', 'newline', 'os', ':', ';'",
         ),
         (
             {"pyproject.toml": "[tool.alembic]\nscript_location = \n"},
-            "{tmp}/pyproject.toml: cannot parse: Invalid value (at line 2, column 19)",
+            "pyproject.toml:2:19: ALM012 cannot parse: Invalid value (at line 2, column 19)",
         ),
     ],
 )
-def test_bad_folders_and_configs(
-    files: dict[str, str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_configuration_that_cannot_be_resolved_is_a_finding(
+    files: dict[str, str], finding: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     monkeypatch.chdir(tmp_path)
-    expected = ("", f"alembic-lint: error: {message.format(tmp=tmp_path)}\n", 2)
-    assert run() == expected
-    assert run("graph") == expected
+    finding = finding.format(tmp=tmp_path)
+    assert run() == (f"{finding}\n", "Found 1 problem in 1 file: 1 error (1 ALM012).\n", 1)
+    assert run("--ignore", "ALM012") == ("", "All checks passed (0 files).\n", 0)
+    assert run("graph") == ("", f"alembic-lint: error: {finding}\n", 2)  # nothing left to draw
 
 
 def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
@@ -433,8 +470,60 @@ def test_a_folder_of_ordinary_python_is_not_linted_as_migrations(
     monkeypatch.chdir(tmp_path)
     assert run("app") == (
         "",
-        f"alembic-lint: error: {tmp_path / 'app'}: no Alembic migrations found (no alembic.ini or "
-        "[tool.alembic], no script directory with env.py and script.py.mako, and no .py file that sets "
-        "down_revision)\n",
+        f"alembic-lint: error: {NOTHING.format(tmp=tmp_path / 'app')}\n",
+        2,
+    )
+
+
+# -- options before the subcommand, --statistics with every format ---------------------------------
+@pytest.mark.usefixtures("project")
+def test_options_before_the_subcommand_are_the_subcommands() -> None:
+    graph = run("graph", "--no-cache", "versions")
+    assert graph[2] == 0
+    assert run("--no-cache", "graph", "versions") == graph
+    assert run("--no-cache", "--", "graph") == ("", "alembic-lint: error: graph: no such file or directory\n", 2)
+    assert run("--cache-dir", "graph", "graph", "versions") == graph  # DIR named `graph` is not the subcommand
+    out, err, code = run("--select", "ALM001", "graph", "versions")  # graph has no --select: argparse says so
+    assert (out, err.splitlines()[-1], code) == (
+        "",
+        "alembic-lint graph: error: unrecognized arguments: --select versions",
+        2,
+    )
+
+
+@pytest.mark.usefixtures("project")
+@pytest.mark.parametrize(
+    "output_format", ["text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif"]
+)
+def test_statistics_with_every_format(output_format: str) -> None:
+    from alembic_lint.report import FORMAT_NAMES
+
+    assert set(FORMAT_NAMES) == {"text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"}
+    out, err, code = run("--statistics", "--format", output_format)
+    summary = "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n"
+    if output_format == "json":
+        assert (json.loads(out), err, code) == (
+            [
+                {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": True, "fixable_count": 2},
+                {"code": "ALM002", "name": "missing-down-revision", "count": 1, "fixable": False, "fixable_count": 0},
+            ],
+            summary,
+            1,
+        )
+    elif output_format in ("text", "full", "grouped"):
+        assert (out, err, code) == ("2\tALM001\t[*] multiple-heads\n1\tALM002\t[ ] missing-down-revision\n", summary, 1)
+    else:
+        assert (out, err, code) == (
+            "",
+            f"alembic-lint: error: --statistics cannot be written as {output_format}: "
+            "use --format text, full, grouped or json\n",
+            2,
+        )
+
+
+@pytest.mark.usefixtures("project")
+def test_statistics_refuse_junit_too() -> None:
+    assert run("--statistics", "--format", "junit")[1:] == (
+        "alembic-lint: error: --statistics cannot be written as junit: use --format text, full, grouped or json\n",
         2,
     )

@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import migration_source
+from helpers import migration_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -121,6 +121,19 @@ def test_installed_plugin_loads_through_its_entry_point(pytester: pytest.Pyteste
     write_project(pytester.path)
     result = pytester.runpytest_subprocess("--alembic-lint", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
+    # Every installed plugin is loaded, pytest-lsp among them (the test extras), whose runtest wrapper
+    # crashed on items without fixtures ("did not yield"): the failure is the findings, nothing else.
+    assert failure_text(result, "migrations alembic-lint") == list(HEADS)
+
+
+@pytest.mark.skipif(not _installed_entry_point(), reason="alembic-lint is not installed, so pytest cannot find it")
+def test_the_plugin_runs_beside_pytest_lsp(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("pytest_lsp")
+    pytester.makepyfile(test_app="def test_app():\n    pass\n")
+    write_project(pytester.path, heads=1)
+    result = pytester.runpytest_subprocess("--alembic-lint", "-p", "no:cacheprovider", "-v")  # pytest-lsp autoloaded
+    result.assert_outcomes(passed=2)
+    assert "migrations::alembic-lint PASSED" in result.stdout.str()
 
 
 def test_pyproject_configuration_from_the_readme(project: pytest.Pytester) -> None:

@@ -14,7 +14,8 @@ import pytest
 from alembic_lint.cli import main
 from alembic_lint.config import KEYS, find_config, load_settings
 from alembic_lint.rules import RULES
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,7 +88,7 @@ def test_key_sets_its_field(tmp_path: Path, kind: str, body: str, field: str, ex
     path = write_config(tmp_path, kind, body)
     settings = load_settings(path)
     if field in ("version_locations",):
-        expected = tuple(tmp_path / p for p in expected)  # type: ignore[attr-defined]
+        expected = (("", tuple(tmp_path / p for p in expected)),)  # type: ignore[attr-defined]
     if field == "cache_dir":
         expected = tmp_path / str(expected)
     assert getattr(settings, field) == expected
@@ -117,6 +118,9 @@ def test_defaults() -> None:
         "ALM007",
         "ALM008",
         "ALM009",
+        "ALM010",
+        "ALM011",
+        "ALM012",
         "ALM101",
         "ALM102",
         "ALM103",
@@ -402,12 +406,12 @@ def test_version_locations_replace_discovery(tmp_path: Path, monkeypatch: pytest
         "write the schema changes or delete this migration\n"
         "db/schema/b2_second.py:12:5: ALM104 upgrade() does nothing (an autogenerate run that found no changes?); "
         "write the schema changes or delete this migration\n",
-        "Found 3 problems (3 ALM104) in 3 files.\n",
+        "Found 3 problems in 3 files: 3 warnings (3 ALM104).\n",
         1,
     )
     # A path inside a location limits the report to the files under it (the graph stays whole).
     out, err, code = run(["db/schema/2024"])
-    assert (out.count("\n"), err) == (1, "Found 1 problem (1 ALM104) in 1 file.\n")
+    assert (out.count("\n"), err) == (1, "Found 1 problem in 1 file: 1 warning (1 ALM104).\n")
     (tmp_path / "elsewhere").mkdir()
     assert run(["elsewhere"]) == (
         "",
@@ -421,7 +425,7 @@ def test_exclude_drops_files_before_the_graph(tmp_path: Path, monkeypatch: pytes
     folder = project(tmp_path, 'select = ["ALM0"]')
     archive = folder / "archive"
     archive.mkdir()
-    (archive / "a1_old_copy.py").write_text(EMPTY.format(rev="a1", down="", down_value="None"))
+    (archive / "b2_old_copy.py").write_text(EMPTY.format(rev="b2", down="a1", down_value='"a1"'))
     monkeypatch.chdir(tmp_path)
     assert [line.split(": ")[1][:6] for line in run(["migrations/versions"])[0].splitlines()] == ["ALM003", "ALM003"]
     write_config(tmp_path, "pyproject.toml", 'select = ["ALM0"]\nexclude = ["archive"]')
@@ -470,7 +474,7 @@ def test_rule_table_changes_a_rules_severity(tmp_path: Path) -> None:
 
 def test_rule_options_and_groups() -> None:
     from alembic_lint.rules.base import Context, Option, Rule
-    from alembic_lint.settings import matches
+    from alembic_lint.rules.selection import matches
     from alembic_lint.values import boolean
 
     class Demo(Rule):

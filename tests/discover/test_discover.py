@@ -13,22 +13,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import tree
 
-from alembic_lint.discover import DiscoveryError, VersionFolder, discover
+from alembic_lint.discover import DiscoveryError, VersionFolder, discover, find
+from alembic_lint.rules.unresolved_configuration import message
 
 # The oracle reads config keys (path_separator, [tool.alembic]) that alembic 1.16 added.
 ALEMBIC_ORACLE = "1.16"
 MIGRATION = "revision = {rev!r}\ndown_revision = {down!r}\n"
 INI = "[alembic]\nscript_location = %(here)s/alembic\n"
-
-
-def tree(base: Path, files: dict[str, str]) -> Path:
-    """Write files (relative path -> text) below base."""
-    for rel, text in files.items():
-        path = base / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return base
 
 
 def migration(rev: str, down: str | None = None) -> str:
@@ -53,6 +46,12 @@ def error(paths: list[Path]) -> str:
     with pytest.raises(DiscoveryError) as info:
         discover(paths)
     return str(info.value)
+
+
+def problem(paths: list[Path]) -> str:
+    """The one configuration that cannot be resolved, as `path:line: message` (ALM012's message)."""
+    (found,) = find(paths).problems
+    return f"{found.path}:{found.span.line}: {message(found)}"
 
 
 ReadConfig = Callable[..., tuple[Path, list[Path], bool]]
@@ -153,9 +152,9 @@ def test_legacy_and_deprecated_separators(tmp_path: Path, setting: str, value: s
 def test_an_invalid_separator_is_an_error(tmp_path: Path, alembic_config: ReadConfig) -> None:
     ini = f"{INI}version_locations = %(here)s/a,%(here)s/b\npath_separator = comma\n"
     tree(tmp_path, {"alembic.ini": ini, **script_dir("alembic", a1=None)})
-    message = "'comma' is not a valid value for path_separator; expected 'space', 'newline', 'os', ':', ';'"
-    assert error([tmp_path]) == f"{tmp_path / 'alembic.ini'}: {message}"
-    with pytest.raises(ValueError, match=message):  # alembic says the same
+    text = "'comma' is not a valid value for path_separator; expected 'space', 'newline', 'os', ':', ';'"
+    assert problem([tmp_path]) == f"{tmp_path / 'alembic.ini'}:4: {text}"
+    with pytest.raises(ValueError, match=text):  # alembic says the same
         alembic_config(tmp_path / "alembic.ini")
 
 
@@ -167,10 +166,12 @@ def test_recursive_version_locations_is_exactly_true(
     tree(
         tmp_path, {"alembic.ini": ini, **script_dir("alembic", a1=None), "alembic/versions/2024/b2.py": migration("b2")}
     )
-    folder = only([tmp_path])
+    folders = discover([tmp_path])
     nested = (tmp_path / "alembic/versions/2024/b2.py",) if recursive else ()
-    assert (folder.recursive, folder.files) == (recursive, (tmp_path / "alembic/versions/a1.py", *nested))
+    assert (folders[0].recursive, folders[0].files) == (recursive, (tmp_path / "alembic/versions/a1.py", *nested))
     assert alembic_config(tmp_path / "alembic.ini")[2] is recursive
+    if not recursive:  # b2 revises nothing of versions/: a tree of its own (one set in code, as prefect's)
+        assert [(f.name, f.files) for f in folders[1:]] == [("2024", (tmp_path / "alembic/versions/2024/b2.py",))]
 
 
 def test_an_unrelated_percent_sign_is_not_an_error(tmp_path: Path, alembic_config: ReadConfig) -> None:
@@ -182,30 +183,24 @@ def test_an_unrelated_percent_sign_is_not_an_error(tmp_path: Path, alembic_confi
 
 
 @pytest.mark.parametrize(
-    ("ini", "message"),
+    ("ini", "text"),
     [
-        ("[alembic\nscript_location = x\n", "cannot parse: File contains no section headers."),
-        ("[alembic]\nscript_location = a\nscript_location = b\n", "cannot parse: While reading from "),
-        ("[alembic]\nscript_location = %(nope)s/alembic\n", "cannot parse: Bad value substitution: option "),
-        ("[alembic]\nsqlalchemy.url = sqlite://\n", "no 'script_location' key found in configuration"),
-        ("[alembic]\nscript_location = %(here)s/gone\n", None),
+        ("[alembic\nscript_location = x\n", "1: cannot parse: File contains no section headers."),
+        ("[alembic]\nscript_location = a\nscript_location = b\n", "3: cannot parse: While reading from "),
+        ("[alembic]\nscript_location = %(nope)s/alembic\n", "2: cannot parse: Bad value substitution: option "),
+        ("[alembic]\nsqlalchemy.url = sqlite://\n", "1: no 'script_location' key found in configuration"),
+        ("[alembic]\nscript_location = %(here)s/gone\n", "2: script_location '{tmp}/gone' names no folder"),
     ],
 )
-def test_ini_errors(tmp_path: Path, ini: str, message: str | None) -> None:
+def test_ini_errors(tmp_path: Path, ini: str, text: str) -> None:
     tree(tmp_path, {"alembic.ini": ini})
-    ini_path = tmp_path / "alembic.ini"
-    if message is None:
-        assert error([tmp_path]) == f"{tmp_path / 'gone'}: script_location does not exist (from {ini_path})"
-    else:
-        assert error([tmp_path]).startswith(f"{ini_path}: {message}")
+    assert problem([tmp_path]).startswith(f"{tmp_path / 'alembic.ini'}:{text.format(tmp=tmp_path)}")
 
 
 def test_missing_version_locations(tmp_path: Path) -> None:
     ini = f"{INI}version_locations = %(here)s/a %(here)s/b\npath_separator = space\n"
     tree(tmp_path, {"alembic.ini": ini, "alembic/env.py": ""})
-    assert error([tmp_path]) == (
-        f"{tmp_path / 'a'}, {tmp_path / 'b'}: versions folder does not exist (from {tmp_path / 'alembic.ini'})"
-    )
+    assert problem([tmp_path]) == f"{tmp_path / 'alembic.ini'}:3: none of the version_locations exists (a, b)"
 
 
 # -- pyproject.toml [tool.alembic] -------------------------------------------------------
@@ -238,7 +233,7 @@ def test_pyproject_tool_alembic(tmp_path: Path, alembic_config: ReadConfig) -> N
 
 
 @pytest.mark.parametrize(
-    ("setting", "message"),
+    ("setting", "text"),
     [
         (
             "recursive_version_locations = 'true'",
@@ -248,12 +243,12 @@ def test_pyproject_tool_alembic(tmp_path: Path, alembic_config: ReadConfig) -> N
         ("version_locations = ['%(nope)s/v']", "cannot expand '%(nope)s/v' in [tool.alembic]: 'nope'"),
     ],
 )
-def test_pyproject_type_errors(tmp_path: Path, setting: str, message: str) -> None:
+def test_pyproject_type_errors(tmp_path: Path, setting: str, text: str) -> None:
     tree(
         tmp_path,
         {"pyproject.toml": f"[tool.alembic]\nscript_location = 'alembic'\n{setting}\n", **script_dir("alembic")},
     )
-    assert error([tmp_path]) == f"{tmp_path / 'pyproject.toml'}: {message}"
+    assert problem([tmp_path]) == f"{tmp_path / 'pyproject.toml'}:3: {text}"
 
 
 def test_pyproject_boolean_type_error_is_alembics(tmp_path: Path, alembic_config: ReadConfig) -> None:
@@ -275,8 +270,8 @@ def test_pyproject_boolean_type_error_is_alembics(tmp_path: Path, alembic_config
 
 def test_pyproject_that_does_not_parse(tmp_path: Path) -> None:
     tree(tmp_path, {"pyproject.toml": "[tool.alembic\n"})
-    assert error([tmp_path]) == (
-        f"{tmp_path / 'pyproject.toml'}: cannot parse: "
+    assert problem([tmp_path]) == (
+        f"{tmp_path / 'pyproject.toml'}:1: cannot parse: "
         "Expected ']' at the end of a table declaration (at line 1, column 14)"
     )
 
@@ -305,12 +300,12 @@ def test_ini_wins_over_toml_key_by_key(tmp_path: Path, alembic_config: ReadConfi
         },
     )
     folder = only([tmp_path])
-    # script_location and recursive_version_locations from the ini, version_locations from TOML.
-    assert (folder.root, folder.locations, folder.recursive, folder.files) == (
+    # script_location and recursive_version_locations from the ini, version_locations from TOML;
+    # extra/nested/ is not read by alembic's configuration but revises e1: a location set in code.
+    assert (folder.root, folder.locations, folder.files) == (
         tmp_path / "from_ini",
         (tmp_path / "from_toml/versions", tmp_path / "extra"),
-        False,
-        (tmp_path / "from_toml/versions/t1.py", tmp_path / "extra/e1.py"),
+        (tmp_path / "from_toml/versions/t1.py", tmp_path / "extra/e1.py", tmp_path / "extra/nested/n1.py"),
     )
     assert alembic_config(tmp_path / "alembic.ini", tmp_path / "pyproject.toml") == (
         tmp_path / "from_ini",
@@ -320,12 +315,13 @@ def test_ini_wins_over_toml_key_by_key(tmp_path: Path, alembic_config: ReadConfi
 
 
 # -- package resources ------------------------------------------------------------------
+@pytest.mark.parametrize("resource", ["shop.db:migrations", "shop:db:migrations"])  # alembic splits on every colon
 @pytest.mark.parametrize("base", ["", "src/"])
 def test_package_resource_script_location(
-    tmp_path: Path, base: str, alembic_config: ReadConfig, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, base: str, resource: str, alembic_config: ReadConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {
-        "alembic.ini": "[alembic]\nscript_location = shop.db:migrations\n",
+        "alembic.ini": f"[alembic]\nscript_location = {resource}\n",
         f"{base}shop/__init__.py": "",
         f"{base}shop/db/__init__.py": "",
         **script_dir(f"{base}shop/db/migrations", a1=None),
@@ -346,10 +342,10 @@ def test_package_resource_script_location(
 
 
 def test_package_resource_that_cannot_be_found(tmp_path: Path) -> None:
-    tree(tmp_path, {"alembic.ini": "[alembic]\nscript_location = shop.db:migrations\n"})
-    assert error([tmp_path]) == (
-        f"{tmp_path / 'alembic.ini'}: cannot find package 'shop.db' of script_location 'shop.db:migrations' "
-        f"under {tmp_path} or {tmp_path / 'src'}"
+    tree(tmp_path, {"alembic.ini": "[alembic]\nscript_location = shop.db:migrations\n", "setup.cfg": ""})
+    assert problem([tmp_path]) == (
+        f"{tmp_path / 'alembic.ini'}:2: script_location 'shop.db:migrations': package 'shop.db' not found "
+        f"in . and 1 more up to {tmp_path / 'src'} or on sys.path (alembic-lint does not import it)"
     )
 
 
@@ -553,7 +549,11 @@ def test_two_files_of_one_folder_are_one_folder(tmp_path: Path) -> None:
 def test_bad_paths(tmp_path: Path) -> None:
     tree(tmp_path, {"versions/notes.txt": "", "empty/.keep": ""})
     assert error([tmp_path / "nope"]) == f"{tmp_path / 'nope'}: no such file or directory"
-    assert error([tmp_path / "empty"]) == f"{tmp_path / 'empty'}: no migration files found"
+    assert error([tmp_path / "empty"]) == (
+        f"{tmp_path / 'empty'}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory "
+        "with env.py or script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+    )
+    assert error([tmp_path / "versions"]) == f"{tmp_path / 'versions'}: no migration files found"
     assert error([tmp_path / "versions/notes.txt"]) == (
         f"{tmp_path / 'versions/notes.txt'}: not a migration file (alembic only loads *.py files)"
     )
@@ -566,4 +566,29 @@ def test_a_script_directory_named_in_a_roundabout_way_is_found_once(tmp_path: Pa
     tree(tmp_path, {"config/alembic.ini": ini, **script_dir("db/alembic", a1=None)})
     assert [(f.root, f.config) for f in discover([tmp_path])] == [
         (tmp_path / "config/../db/alembic", tmp_path / "config/alembic.ini")
+    ]
+
+
+# -- the walk from a root ------------------------------------------------------------------------
+def test_the_walk_skips_what_git_ignores_and_virtualenvs(tmp_path: Path) -> None:
+    tree(
+        tmp_path,
+        {
+            ".git/info/exclude": "scratch/\n",
+            ".gitignore": "# generated\n/out/\n*.tmp.d/\ndeps/**\n!deps/keep/\n",
+            "services/.gitignore": "local/\n",
+            **script_dir("services/api/alembic", a1=None),
+            **script_dir("services/local/alembic", l1=None),  # services/.gitignore
+            **script_dir("out/alembic", o1=None),  # anchored at the root
+            **script_dir("lib/out/alembic", k1=None),  # not the root's out/
+            **script_dir("x.tmp.d/alembic", t1=None),
+            **script_dir("deps/vendored/alembic", d1=None),
+            **script_dir("scratch/alembic", s1=None),  # .git/info/exclude
+            **script_dir("py311/alembic", v1=None),
+            "py311/pyvenv.cfg": "home = /usr/bin\n",  # a virtualenv, whatever its name
+        },
+    )
+    assert [f.root.relative_to(tmp_path).as_posix() for f in discover([tmp_path])] == [
+        "lib/out/alembic",
+        "services/api/alembic",
     ]

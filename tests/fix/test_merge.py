@@ -99,13 +99,13 @@ def test_a_file_created_meanwhile_is_not_overwritten(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_clock: None
 ) -> None:
     from alembic_lint.fix import engine
-    from alembic_lint.lint import folders_for
+    from alembic_lint.plan import plan
     from alembic_lint.settings import Settings
 
     root = tmp_path / "p"
     project(root, "generic")
     settings = Settings(rule_options=(("ALM001", (("heads-strategy", "merge"),)),))
-    run = engine.run(folders_for([root], settings), settings)
+    run = engine.run(plan([root], settings).folders, settings)
     (created,) = run.workspace.created()
     created.write_text("# written by someone else\n")  # between the fixing and the writing
     assert run.workspace.write() == [f"{created}: already exists; not overwritten"]

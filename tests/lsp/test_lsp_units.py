@@ -11,13 +11,14 @@ import pytest
 from lsp_support import ENV, forked, script_dir, write
 
 from alembic_lint.cli import main
-from alembic_lint.diagnostics import Diagnostic, Edit, Span
+from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import VersionFolder, folder_for_file
 from alembic_lint.lint import check
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
-from alembic_lint_lsp import navigation, noqa
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
+from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
-from alembic_lint_lsp.session import Session
+from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
 
 # -- positions ------------------------------------------------------------------------------
@@ -37,47 +38,6 @@ def test_a_text_that_did_not_decode_keeps_columns() -> None:
     assert Lines(None, "utf-16").to_client(4, 7) == Position(3, 7)
 
 
-# -- noqa edits ----------------------------------------------------------------------------
-def comments(text: str) -> noqa.Comments:
-    return noqa.Comments(text.split("\n"))
-
-
-def test_line_noqa_is_appended_or_merged() -> None:
-    assert noqa.line_edit(comments("revision = 'a1'   "), 1, "ALM001") == Edit(Span(1, 15, 1, 18), "  # noqa: ALM001")
-    merged = comments("revision = 'a1'  # noqa: ALM005")
-    assert noqa.line_edit(merged, 1, "ALM001") == Edit(Span(1, 31, 1, 31), ", ALM001")
-    assert noqa.line_edit(merged, 1, "ALM005") is None  # already there
-    assert noqa.line_edit(comments("x = 1  # noqa"), 1, "ALM001") is None  # a bare noqa covers everything
-    # The same grammar as the suppression stage: `noqa : CODES` lists codes, so a new one is added to it.
-    assert noqa.line_edit(comments("x = 1  # noqa : ALM005"), 1, "ALM001") == Edit(Span(1, 22, 1, 22), ", ALM001")
-
-
-def test_line_noqa_is_not_offered_where_a_comment_cannot_go() -> None:
-    text = comments('"""docstring\nRevision ID: a1\n"""\nx = 1 + \\\n    2')
-    assert noqa.line_edit(text, 1, "ALM008") is None  # inside the docstring
-    assert noqa.line_edit(text, 2, "ALM008") is None
-    assert noqa.line_edit(text, 4, "ALM008") is None  # a backslash continuation
-    assert noqa.line_edit(text, 3, "ALM008") == Edit(Span(3, 3, 3, 3), "  # noqa: ALM008")
-
-
-def test_file_noqa_goes_after_shebang_and_coding_or_merges() -> None:
-    assert noqa.file_edit(comments('"""doc"""'), "ALM001") == Edit(Span(1, 0, 1, 0), "# alembic-lint: noqa: ALM001\n")
-    preamble = comments("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1")
-    assert noqa.file_edit(preamble, "ALM001", "\r\n") == Edit(Span(3, 0, 3, 0), "# alembic-lint: noqa: ALM001\r\n")
-    existing = comments("x = 1\n# alembic-lint: noqa: ALM001\n")
-    assert noqa.file_edit(existing, "ALM002") == Edit(Span(2, 28, 2, 28), ", ALM002")
-    assert noqa.file_edit(existing, "ALM001") is None
-
-
-def test_codes_in_suppression_comments_are_found_with_their_columns() -> None:
-    assert noqa.codes_at("x = 1  # noqa: ALM001,ALM002", 4) == [
-        noqa.CodeAt("ALM001", 4, 15, 21),
-        noqa.CodeAt("ALM002", 4, 22, 28),
-    ]
-    assert noqa.codes_at("# alembic-lint: noqa: ALM003", 1) == [noqa.CodeAt("ALM003", 1, 22, 28)]
-    assert noqa.codes_at("x = 1  # a comment", 1) == []
-
-
 # -- settings ------------------------------------------------------------------------------
 def test_client_settings_merge_key_by_key_over_the_project() -> None:
     first = ClientSettings().merged({"select": ["ALM0"], "ignore": "ALM001, ALM002"})
@@ -86,14 +46,14 @@ def test_client_settings_merge_key_by_key_over_the_project() -> None:
     assert (second.select, second.ignore, second.extend_select) == (None, ("ALM001", "ALM002"), ("ALM009",))
     assert second.merged(None) == second
     assert ClientSettings().merged([1]).problems == ("settings must be an object, not [1]",)
-    folder = VersionFolder(Path("/nonexistent-project/migrations"), (), False, ())
+    folder = Path("/nonexistent-project/migrations")
     assert settings_for(folder, second) == Settings(overrides=(RuleSelection(None, ("ALM009",), ("ALM001", "ALM002")),))
     assert settings_for(folder, ClientSettings()) == Settings()
 
 
 def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.alembic-lint]\nignore = ["ALM001"]\nextend-select = ["ALM105"]\n')
-    folder = VersionFolder(tmp_path / "migrations", (), False, ())
+    folder = tmp_path / "migrations"
     project = settings_for(folder, ClientSettings())
     assert (project.ignore, project.extend_select, project.config_path) == (
         ("ALM001",),
@@ -103,14 +63,17 @@ def test_the_projects_configuration_applies_under_the_editors_settings(tmp_path:
     codes = {rule.code for rule in selected_rules(settings_for(folder, ClientSettings(ignore=("ALM105",))))}
     assert "ALM001" not in codes and "ALM105" not in codes and "ALM002" in codes
     (tmp_path / "pyproject.toml").write_text("[tool.alembic-lint]\nbogus = 1\n")
-    assert settings_for(folder, ClientSettings()) == Settings()  # logged; the editor keeps working
+    told: list[str] = []
+    assert settings_for(folder, ClientSettings(), told.append) == Settings()  # the editor keeps working
+    assert told == [f"{tmp_path / 'pyproject.toml'}: unknown key `bogus` in [tool.alembic-lint]"]
 
 
 def test_the_folders_alembic_ini_names_the_dialect_as_on_the_command_line(tmp_path: Path) -> None:
     ini = tmp_path / "alembic.ini"
     ini.write_text("[alembic]\nscript_location = migrations\nsqlalchemy.url = postgresql://app@db/app\n")
     folder = VersionFolder(tmp_path / "migrations", (), False, (), ini)
-    settings = settings_for(folder, ClientSettings())
+    session = Session(lambda path: settings_for(path, ClientSettings()))
+    settings = session.settings_of(FolderState(folder))
     assert settings.dialect == "postgresql"
     assert "ALM301" in {rule.code for rule in selected_rules(settings)}
 
@@ -250,3 +213,31 @@ def test_linting_never_imports_the_server_libraries(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
     assert out.stdout == "[]\n"
+
+
+HIDE_PYGLS = """
+import importlib.util, sys
+real = importlib.util.find_spec
+def find_spec(name, *args, **kwargs):
+    return None if name.split(".")[0] in ("pygls", "lsprotocol", "pytest_lsp") else real(name, *args, **kwargs)
+importlib.util.find_spec = find_spec
+for name in ("pygls", "lsprotocol", "pytest_lsp"):
+    sys.modules[name] = None
+import pytest
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "-p", "asyncio", "-rs", sys.argv[1]]))
+"""
+
+
+def test_without_pygls_every_module_of_this_folder_is_skipped_with_the_reason() -> None:
+    here = Path(__file__).parent
+    modules = sorted(p.name for p in here.glob("test_*.py"))
+    env = {**ENV, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", HIDE_PYGLS, str(here)], capture_output=True, text=True, env=env, cwd=here.parent.parent
+    )
+    reason = "the language-server tests need lsprotocol, pygls, pytest_lsp (pip install -e '.[test]')"
+    summary = [line for line in out.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert (summary, out.returncode) == (
+        [f"SKIPPED [{len(modules)}] tests/lsp/conftest.py:18: {reason}"],
+        pytest.ExitCode.NO_TESTS_COLLECTED,  # skipped while collecting, so nothing ran: not an error
+    ), out.stdout + out.stderr

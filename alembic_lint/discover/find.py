@@ -1,0 +1,281 @@
+"""Which revision graphs and files a path means, as alembic would read them.
+
+- A folder: every script directory at or below it (its configuration, else its layout),
+  each its own graph; or, when it lies inside one found from above (a script directory,
+  a version location), that graph, reporting only the files under the folder. Only a
+  folder named on the command line can be a bare versions folder: from a folder above,
+  ordinary Python code is never linted as migrations.
+- A file: the graph that holds it, found from its folders; on the command line, else its
+  own folder read as a versions folder.
+- A configuration that cannot be resolved is a problem (data), and the rest goes on;
+  beside a versions folder, that folder is still linted by its layout.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from alembic_lint.discover.configs import INI, PYPROJECT, read_config
+from alembic_lint.discover.files import MIGRATION_FILE
+from alembic_lint.discover.folder import ConfigProblem, Discovery, DiscoveryError, ScriptSpec, VersionFolder
+from alembic_lint.discover.layouts import (
+    MARKERS,
+    VERSIONS,
+    bare_versions,
+    has_marker,
+    layout_spec,
+    looks_like_versions,
+)
+from alembic_lint.discover.locations import resolve
+from alembic_lint.discover.subtrees import Facts, graphs
+from alembic_lint.discover.tree import walk
+
+
+def _parse(spec: ScriptSpec, paths: Sequence[Path]) -> list[object]:
+    from alembic_lint.parallel import parse_many  # the parser is needed only when subfolders must be split
+
+    return list(parse_many(paths)[0])
+
+
+class _Finder:
+    """One discovery run: each folder's configuration is read once, each script directory split once."""
+
+    def __init__(self, bound: Path | None, facts: Facts | None) -> None:
+        self.bound = bound
+        self.facts: Facts = facts or _parse  # type: ignore[assignment]
+        self.problems: dict[tuple[object, ...], ConfigProblem] = {}
+        self._specs: dict[Path, tuple[ScriptSpec | None, ConfigProblem | None]] = {}
+        self._graphs: dict[ScriptSpec, list[VersionFolder]] = {}
+
+    # -- one folder ---------------------------------------------------------------
+    def spec_at(
+        self, folder: Path, files: Iterable[str] | None = None
+    ) -> tuple[ScriptSpec | None, ConfigProblem | None]:
+        """The script directory configured in (or laid out as) `folder`, and the problem of its
+        configuration. A configuration that resolves wins; one that does not leaves the layout."""
+        if folder in self._specs:
+            return self._specs[folder]
+        names = set(files) if files is not None else None
+        has = (lambda name: name in names) if names is not None else (lambda name: (folder / name).is_file())
+        spec: ScriptSpec | None = None
+        problem: ConfigProblem | None = None
+        if has(INI) or has(PYPROJECT):
+            config = read_config(folder, with_env=has("env.py"))
+            if isinstance(config, ConfigProblem):
+                problem = config
+            elif config is not None:
+                resolved = resolve(config, self.bound)
+                if isinstance(resolved, ConfigProblem):
+                    problem = resolved
+                else:
+                    spec = resolved
+        if spec is None and (has(INI) or any(has(name) for name in MARKERS)):
+            spec = layout_spec(folder, configured=has(INI))
+        self._specs[folder] = (spec, problem)
+        return spec, problem
+
+    def graphs(self, spec: ScriptSpec) -> list[VersionFolder]:
+        if spec not in self._graphs:
+            self._graphs[spec] = graphs(spec, self.facts)
+        return self._graphs[spec]
+
+    def report(self, problem: ConfigProblem | None) -> None:
+        if problem is not None:
+            self.problems.setdefault((problem.path, problem.kind, problem.key, problem.value), problem)
+
+    # -- a folder and everything below it ----------------------------------------------
+    def below(self, top: Path) -> list[ScriptSpec]:
+        """Every script directory at or below `top`: configured ones first claim their folders."""
+        configured: list[ScriptSpec] = []
+        laid_out: list[ScriptSpec] = []
+        locations: set[Path] = set()  # not walked into: they hold migrations, not script directories
+        for listing in walk(top):
+            spec: ScriptSpec | None = None
+            if _candidate(listing.files, listing.folders + listing.linked):
+                spec, problem = self.spec_at(listing.path, listing.files)
+                self.report(problem)
+            elif listing.path not in locations:
+                spec = bare_versions(listing.path, listing.files)
+            if spec is not None:
+                (laid_out if spec.config is None else configured).append(spec)
+                locations.update(spec.locations)
+            listing.folders[:] = [name for name in listing.folders if listing.path / name not in locations]
+        claimed = {_real(path) for spec in configured for path in (spec.root, *spec.locations)}
+        unclaimed = [s for s in laid_out if not any(_real(path) in claimed for path in (s.root, *s.locations))]
+        out: list[ScriptSpec] = []
+        seen: set[tuple[str, ...]] = set()
+        for spec in configured + unclaimed:
+            key = tuple(_real(path) for path in (spec.root, *spec.locations))
+            if key not in seen:
+                seen.add(key)
+                out.append(spec)
+        return out
+
+    # -- the folders above a path ---------------------------------------------------------
+    def above(self, path: Path) -> tuple[ScriptSpec, ConfigProblem | None] | None:
+        """The script directory, found from the folders above `path`, whose root or version
+        locations hold it (`path` itself excluded): the nearest configured one, else the
+        nearest one recognised by its layout (alembic.ini usually sits above the folder)."""
+        laid_out: tuple[ScriptSpec, ConfigProblem | None] | None = None
+        for folder in path.parents:
+            spec, problem = self.spec_at(folder)
+            if spec is None or not (path == spec.root or any(_within(path, loc) for loc in spec.locations)):
+                continue
+            if spec.config is not None:
+                return spec, None
+            laid_out = laid_out or (spec, problem)
+        if laid_out is None:  # a versions folder on its own, as the walk from a folder above finds it
+            versions = next((folder for folder in path.parents if VERSIONS.match(folder.name)), None)
+            bare = bare_versions(versions, _names(versions)) if versions is not None else None
+            laid_out = (bare, None) if bare is not None else None
+        return laid_out
+
+
+def _names(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def _candidate(files: frozenset[str], folders: list[str]) -> bool:
+    if INI in files or PYPROJECT in files:
+        return True
+    return any(name in files for name in MARKERS) and any(VERSIONS.match(name) for name in folders)
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def find(paths: Sequence[Path], *, bound: Path | None = None, facts: Facts | None = None) -> Discovery:
+    """The revision graphs for the given paths, and the configurations that cannot be resolved.
+
+    Raises `DiscoveryError` for a path that does not exist or in which nothing can be linted.
+    `facts` parses files (the pipeline's parser by default): discovery reads the revisions of
+    migrations in subfolders to tell which graph they belong to."""
+    finder = _Finder(bound, facts)
+    found: dict[tuple[object, ...], VersionFolder] = {}
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if not path.exists():
+                raise DiscoveryError(f"{raw}: no such file or directory")
+            absolute = Path(os.path.abspath(path))
+            if finder.bound is None and path.is_dir():
+                finder.bound = absolute
+            folders = _for_file(finder, absolute) if path.is_file() else _for_folder(finder, absolute)
+        except OSError as exc:  # e.g. a folder we may not list, a name too long
+            raise DiscoveryError(f"{exc.filename or raw}: {exc.strerror or exc}") from None
+        for folder in folders:
+            key = (folder.locations, folder.excluded)
+            previous = found.get(key)
+            if previous is not None and folder.only is not None:
+                folder = _with_only(folder, None if previous.only is None else previous.only | folder.only)
+            elif previous is not None:
+                folder = _with_only(folder, None)
+            found[key] = folder
+    return Discovery(tuple(found.values()), tuple(finder.problems.values()))
+
+
+def discover(paths: Sequence[Path]) -> list[VersionFolder]:
+    """The revision graphs for the given paths (problems with configurations left out)."""
+    return list(find(paths).folders)
+
+
+def _with_only(folder: VersionFolder, only: frozenset[Path] | None) -> VersionFolder:
+    from dataclasses import replace
+
+    return replace(folder, only=only)
+
+
+def _for_folder(finder: _Finder, folder: Path) -> list[VersionFolder]:
+    held = finder.above(folder)
+    if held is not None:
+        spec, problem = held
+        finder.report(problem)
+        return _narrowed(finder.graphs(spec), folder, spec)
+    known = len(finder.problems)
+    specs = finder.below(folder)
+    if specs:
+        return [graph for spec in specs for graph in finder.graphs(spec)]
+    if len(finder.problems) > known:
+        return []  # a configuration that cannot be resolved: reported, nothing else to lint here
+    if not looks_like_versions(folder):
+        raise DiscoveryError(
+            f"{folder}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory "
+            "with env.py or script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+        )
+    found = finder.graphs(ScriptSpec(folder, (folder,), recursive=False))
+    if not any(graph.files for graph in found):
+        raise DiscoveryError(f"{folder}: no migration files found")
+    return found
+
+
+def _narrowed(found: list[VersionFolder], folder: Path, spec: ScriptSpec) -> list[VersionFolder]:
+    """The graphs with files under `folder`, reporting only those files (all of them: the script directory)."""
+    if folder == spec.root:
+        return found
+    out = []
+    for graph in found:
+        chosen = frozenset(path for path in graph.files if folder in path.parents)
+        if chosen or any(_within(location, folder) for location in graph.locations):
+            out.append(_with_only(graph, None if chosen == frozenset(graph.files) else chosen))
+    if not out:
+        out = [_with_only(graph, frozenset()) for graph in found if graph.holds(folder / "_.py")]
+    return out
+
+
+def _for_file(finder: _Finder, path: Path) -> list[VersionFolder]:
+    if not MIGRATION_FILE.match(path.name):
+        raise DiscoveryError(f"{path}: not a migration file (alembic only loads *.py files)")
+    graph = held_by(path, finder)
+    if graph is not None:
+        return [_with_only(graph, frozenset({path}))]
+    if has_marker(path.parent):
+        raise DiscoveryError(f"{path}: not a migration: it is beside env.py, not in a versions folder")
+    for graph in finder.graphs(ScriptSpec(path.parent, (path.parent,), recursive=False)):
+        if graph.holds(path):
+            return [_with_only(graph, frozenset({path}))]
+    raise DiscoveryError(f"{path}: not a migration file of any revision graph")
+
+
+def held_by(path: Path, finder: _Finder | None = None) -> VersionFolder | None:
+    """The graph that holds a file, found from the folders above it; None when none does.
+    A configuration problem met on the way is reported to `finder`."""
+    finder = finder or _Finder(None, None)
+    held = finder.above(path)
+    if held is None:
+        return None
+    spec, problem = held
+    finder.report(problem)
+    return next((graph for graph in finder.graphs(spec) if graph.holds(path)), None)
+
+
+def find_buffer(path: Path) -> Discovery:
+    """The graph an editor's buffer belongs to (none, or one), and the problem of the configuration
+    beside it when that graph was found by its layout instead. The file need not exist yet.
+
+    Unlike `find([path])` this never falls back to "the file's own folder": a file counts
+    only when a configuration above it names its version location, or it sits in a
+    versions folder of a script directory (or in a versions folder the walk would find)."""
+    path = Path(os.path.abspath(path))
+    if not MIGRATION_FILE.match(path.name):
+        return Discovery()
+    finder = _Finder(None, None)
+    graph = held_by(path, finder)
+    if graph is None:
+        return Discovery()
+    return Discovery((graph,), tuple(finder.problems.values()))
+
+
+def folder_for_file(path: Path) -> VersionFolder | None:
+    """The graph an editor's buffer belongs to, or None (see `find_buffer`)."""
+    found = find_buffer(path).folders
+    return found[0] if found else None

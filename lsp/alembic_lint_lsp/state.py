@@ -1,0 +1,212 @@
+"""One revision graph as the server keeps it: each file's parse result (from disk or from
+an editor buffer), the graph built from them, and the diagnostics last reported."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
+from alembic_lint.graph import RevisionGraph, graph_key
+from alembic_lint.lint import FileRuleMemo, parse_files
+from alembic_lint.parse import Parsed, parse_migration
+from alembic_lint.source import DecodeError, decode_source
+from alembic_lint.sourcefile import SourceTooLarge, read_source
+
+Report = dict[Path, tuple[Diagnostic, ...]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file's parse result, with its text when it came from an editor buffer."""
+
+    parsed: Parsed
+    text: str | None = None  # a buffer's text; None for a file read from disk (read again when needed)
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk
+
+    @property
+    def graph_key(self) -> object:
+        """What the revision graph reads from this file: equal keys give the same graph."""
+        return graph_key(self.parsed)
+
+
+def swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
+    """Point a graph at a file's new parse result (one with the same graph key as the old)."""
+    for node in graph.nodes.values():
+        if node.migration is old:
+            node.migration = new  # type: ignore[assignment]
+    graph.opaque = [new if item is old else item for item in graph.opaque]
+    graph.recovered = [new if item is old else item for item in graph.recovered]  # type: ignore[misc]
+    problems = []
+    for problem in graph.problems:
+        changes = {}
+        for item in fields(problem):
+            value = getattr(problem, item.name)
+            if value is old:
+                changes[item.name] = new
+            elif isinstance(value, tuple) and any(v is old for v in value):
+                changes[item.name] = tuple(new if v is old else v for v in value)
+        problems.append(replace(problem, **changes) if changes else problem)
+    graph.problems = problems
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def read_entries(paths: list[Path]) -> list[Entry]:
+    """Parse files from disk, through the pipeline's own `parse_files`."""
+    stamps = [stamp(path) for path in paths]  # before reading: a later change shows on the next look
+    return [Entry(parsed, None, stamp) for parsed, stamp in zip(parse_files(paths), stamps, strict=True)]
+
+
+def read_text(path: Path) -> str | None:
+    """A file's text as Python decodes it; None when it cannot be read or decoded."""
+    try:
+        text = decode_source(read_source(path)[0])
+    except (OSError, SourceTooLarge):
+        return None
+    return None if isinstance(text, DecodeError) else text
+
+
+def buffer_entry(path: Path, text: str) -> Entry:
+    """Parse an editor buffer."""
+    return Entry(parse_migration(path, text), text)
+
+
+@dataclass
+class FolderState:
+    """One versions folder: its files, their parse results, its graph and diagnostics."""
+
+    folder: VersionFolder
+    problems: tuple[ConfigProblem, ...] = ()  # of the configuration beside it (the graph was found by its layout)
+    entries: dict[Path, Entry] = field(default_factory=dict)
+    graph: RevisionGraph | None = None
+    diagnostics: Report = field(default_factory=dict)  # files with findings only
+    reported: set[Path] = field(default_factory=set)  # files the client was last told have findings
+    dirty: bool = True
+    rescan: bool = False
+    # What `graph` was built from, in alembic's order, and the files changed since then.
+    paths: list[Path] = field(default_factory=list)
+    index: dict[Path, int] = field(default_factory=dict)
+    linted: list[Entry] = field(default_factory=list)
+    changed: set[Path] = field(default_factory=set)
+    on_disk: frozenset[Path] = frozenset()
+    # The file rules' findings for unchanged files; forgotten when files come or go on disk,
+    # since a rule such as ALM201 also looks at the project's folders.
+    memo: FileRuleMemo = field(default_factory=FileRuleMemo)
+
+    def __post_init__(self) -> None:
+        self.on_disk = frozenset(self.folder.files)
+
+    def set_entry(self, path: Path, entry: Entry) -> None:
+        self.entries[path] = entry
+        self.changed.add(path)
+        self.dirty = True
+
+    def drop_entry(self, path: Path) -> None:
+        self.entries.pop(path, None)
+        self.changed.add(path)
+        self.dirty = True
+
+    @property
+    def key(self) -> tuple[Path, ...]:
+        return self.folder.locations
+
+    def holds(self, path: Path) -> bool:
+        return self.folder.holds(path)
+
+    def touches(self, path: Path) -> bool:
+        """True when a change at `path` (a file or a whole folder) may change this folder's files."""
+        return self.holds(path) or any(path == loc or path in loc.parents or loc in path.parents for loc in self.key)
+
+    def order(self, path: Path) -> tuple[int, tuple[str, ...], str]:
+        """alembic's walk order: location, then top-down with sorted folder and file names."""
+        for index, location in enumerate(self.key):
+            if location in path.parents:
+                return index, path.parent.relative_to(location).parts, path.name
+        return len(self.key), path.parent.parts, path.name
+
+    # -- bringing it up to date (`documents`: the open buffers, path -> text) ------------------
+    def listed(self, path: Path, documents: Mapping[Path, str]) -> bool:
+        """Whether a file belongs in the folder's list: on disk, or an open buffer of it."""
+        return path in self.on_disk or (path in documents and self.holds(path))
+
+    def entry(self, path: Path) -> Entry:
+        """The file's parse result: the buffer's, else read from disk now."""
+        entry = self.entries.get(path)
+        if entry is None:
+            entry = self.entries[path] = read_entries([path])[0]
+        return entry
+
+    def update(self, changed: set[Path]) -> RevisionGraph | None:
+        """Replace the changed files' parse results; the last graph still holds (and is
+        returned) when no revision variable changed."""
+        reuse = True
+        swaps = []
+        for path in changed:
+            position = self.index.get(path)
+            if position is None:
+                continue  # neither listed before nor now (a closed buffer that was never saved)
+            old, new = self.linted[position], self.entry(path)
+            self.linted[position] = new
+            if old.graph_key != new.graph_key:
+                reuse = False
+            elif old is not new:
+                swaps.append((old.parsed, new.parsed))
+        if not reuse or self.graph is None:
+            return None
+        for old_parsed, new_parsed in swaps:
+            swap(self.graph, old_parsed, new_parsed)
+        return self.graph
+
+    def relist(self, documents: Mapping[Path, str]) -> int:
+        """List the files in alembic's order (what is on disk plus unsaved open buffers), reading
+        those not read yet; returns how many were read."""
+        paths = list(self.folder.files)
+        extra = [path for path in documents if path not in self.on_disk and self.holds(path)]
+        if extra:
+            paths = sorted(paths + extra, key=self.order)
+        for path in set(self.entries) - set(paths):
+            del self.entries[path]
+        missing = [path for path in paths if path not in self.entries]
+        self.entries.update(zip(missing, read_entries(missing), strict=True))
+        self.paths = paths
+        self.index = {path: position for position, path in enumerate(paths)}
+        self.linted = [self.entries[path] for path in paths]
+        self.memo = FileRuleMemo()
+        return len(missing)
+
+    def rescan_disk(self, documents: Mapping[Path, str]) -> bool:
+        """List the files on disk again and drop parse results whose file changed there.
+        False when none of the version locations exists any more."""
+        existing = tuple(location for location in self.key if location.is_dir())
+        if not existing:
+            return False
+        files = list_migration_files(existing, self.folder.recursive, self.folder.excluded)
+        self.folder = replace(self.folder, files=files)
+        self.on_disk = frozenset(files)
+        for path, entry in list(self.entries.items()):
+            if path not in documents and entry.stamp != stamp(path):
+                del self.entries[path]
+        return True
+
+    def report(self, diagnostics: list[Diagnostic]) -> Report:
+        """Keep a lint's diagnostics; return the files whose diagnostics changed (empty tuple: now clean)."""
+        grouped: dict[Path, list[Diagnostic]] = {}
+        for diagnostic in diagnostics:
+            grouped.setdefault(diagnostic.path, []).append(diagnostic)
+        current = {path: tuple(items) for path, items in grouped.items()}
+        changed: Report = {}
+        for path in self.reported | set(current):
+            if self.diagnostics.get(path, ()) != current.get(path, ()):
+                changed[path] = current.get(path, ())
+        self.diagnostics = current
+        self.reported = set(current)
+        return changed
