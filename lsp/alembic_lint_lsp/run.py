@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from alembic_lint_lsp import actions, features, lifecycle, pull, sync  # noqa: F401  (they register handlers)
+from alembic_lint_lsp import actions, features, graph_request, lifecycle, pull, sync  # noqa: F401  (they register handlers)
 from alembic_lint_lsp.server import server
 
 
