@@ -83,7 +83,8 @@ def read_template(root: Path | None) -> Template:
         data, _ = read_source(path)
     except (OSError, SourceTooLarge):
         return Template()
-    decoded = decode_source(data)
-    text = decoded if isinstance(decoded, str) else data.decode("utf-8", "replace")  # Mako reads UTF-8
+    text = decode_source(data)
+    if not isinstance(text, str):  # Mako could not render it either: nothing to follow
+        return Template()
     docstrings = {match.group(1).strip() for match in _ONE_LINE_DOCSTRING.finditer(text)}
     return Template(path, bool(_DEFINES_DOWNGRADE.search(text)), tuple(sorted(docstrings)))
