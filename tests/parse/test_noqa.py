@@ -221,7 +221,8 @@ def test_syntax_error_file_keeps_its_suppressions() -> None:
 def test_check_applies_suppressions_for_every_caller() -> None:
     """The language server calls check() directly: it must get suppressions too."""
     migration = parse_migration(Path("/p/versions/a1.py"), MIGRATION)
-    _, diagnostics = check([migration], Settings(extend_select=("ALM900",)), root=Path("/p/versions"))
+    settings = Settings(extend_select=("ALM900",), first_party=("app",))
+    _, diagnostics = check([migration], settings, root=Path("/p/versions"))
     assert [(d.span.line, d.code, d.message) for d in diagnostics] == [
         (
             12,
