@@ -27,6 +27,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import from_fs_path, to_fs_path
 
+from alembic_lint.graph import history
 from alembic_lint.graph_view import ViewError, build_view, select
 from alembic_lint.history import format_history
 from alembic_lint.mermaid import render_mermaid
@@ -119,7 +120,7 @@ def answer(ls: AlembicLintServer, state: FolderState, request: GraphParams) -> d
     else:
         limited = request.since is not None or request.heads_only_context is not None
         nodes = select(graph, request.since, request.heads_only_context) if limited else None
-        shown = [node.id for node in reversed(nodes)] if nodes is not None else [n.id for n in graph.history()]
+        shown = [node.id for node in reversed(nodes)] if nodes is not None else [n.id for n in history(graph)]
         text = format_history(graph, set(shown) if nodes is not None else None)
         hidden = len(graph.nodes) - len(shown)
     return {
