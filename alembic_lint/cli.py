@@ -87,6 +87,20 @@ def _check_parser() -> argparse.ArgumentParser:
         "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    parser.add_argument(
+        "--since",
+        action="append",
+        metavar="REV",
+        help="report the file rules' findings only for REV (id or unique prefix) and the revisions after it, "
+        "as `graph --since` draws them (repeatable; the graph rules still check everything; default: since "
+        "from the config)",
+    )
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report the file rules' findings only for files added or changed since the merge base of REF and "
+        "HEAD (git), for pull-request CI: `--diff-base origin/main`",
+    )
     config = parser.add_mutually_exclusive_group()
     config.add_argument(
         "--config",
@@ -205,6 +219,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.fix import cli as fix_cli
     from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import FORMAT_NAMES, summary
+    from alembic_lint.scope import ScopeError
     from alembic_lint.settings import RuleSelection
 
     overrides = None
@@ -218,7 +233,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     groups: dict[Settings, list[Path]] = {}
     for path in args.paths or [Path(".")]:
         settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
-        groups.setdefault(fix_cli.adjust(settings, args), []).append(path)
+        groups.setdefault(_scoped(fix_cli.adjust(settings, args), args, path), []).append(path)
     first = next(iter(groups))  # the configuration of the first path chooses the default output format
     output_format = args.format or first.output_format or "text"
     if output_format not in FORMAT_NAMES:
@@ -236,7 +251,11 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return fixing.exit  # --diff, --add-noqa
     result = LintResult()
     for settings, paths in groups.items():
-        found = lint(paths, settings, cache=_cache_options(args, settings))
+        try:
+            found = lint(paths, settings, cache=_cache_options(args, settings))
+        except ScopeError as exc:
+            origin = "--since" if args.since else f"{settings.config_path}: `since`"
+            raise UsageError(f"{origin}: {exc}") from None
         result.folders.extend(found.folders)
         result.configuration.extend(found.configuration)
     cwd = Path.cwd()
@@ -246,6 +265,25 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_CLEAN
+
+
+def _scoped(settings: Settings, args: argparse.Namespace, path: Path) -> Settings:
+    """The settings with `--since` (it replaces the configuration's `since`) and the files
+    `--diff-base` finds changed in the repository holding `path`."""
+    from dataclasses import replace
+
+    if args.since:
+        settings = replace(settings, since=tuple(args.since))
+    if args.diff_base is None or not path.exists():  # a missing path: discovery says so
+        return settings
+    from alembic_lint.diff_base import changed_files
+    from alembic_lint.scope import ScopeError
+
+    try:
+        changed = changed_files(args.diff_base, Path(path).absolute())
+    except ScopeError as exc:
+        raise UsageError(f"--diff-base {args.diff_base}: {exc}") from None
+    return replace(settings, report_files=changed)
 
 
 def _report(
@@ -397,6 +435,7 @@ def _rule_text(rule: Rule) -> str:
 # Options that take a value, of every subcommand: `--cache-dir DIR graph .` must not read DIR as a path.
 _VALUED = ("--select", "--extend-select", "--ignore", "--format", "--output-file", "--config", "--cache-dir")
 _VALUED += ("--cache-check", "--since", "--heads-only-context", "--tcp", "--log-level", "--heads-strategy")
+_VALUED += ("--diff-base",)
 
 
 def _command(argv: list[str]) -> tuple[str, list[str]]:

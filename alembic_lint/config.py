@@ -132,6 +132,7 @@ KEYS: tuple[Key, ...] = (
     Key("check-downgrade", "check_downgrade", values.boolean),
     Key("version-locations", "version_locations", _graphs),
     Key("exclude", "exclude", values.string_list),
+    Key("since", "since", values.string_or_strings),
     Key("output-format", "output_format", values.string),  # the value is checked by the output stage
     Key("cache-dir", "cache_dir", values.path),
     Key("rules", "rule_options", _rule_tables),

@@ -24,6 +24,7 @@ from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.plan import Plan, plan
 from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
 from alembic_lint.rules.selection import selected_rules
+from alembic_lint.scope import check_since, reported_files
 from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions, ignored_codes
 
@@ -144,6 +145,8 @@ def check(
     language server passes its last graph when an edit changed no revision variable.
     `memo` keeps the file rules' findings for parse results that are the same objects
     as last time (the language server re-parses only the file being edited).
+    `since` and `report_files` in the settings limit the file rules (and ALM900) to some
+    files (scope.py); the graph rules always report on the whole graph.
     """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     parsed, chain = git_revisions.resolve(parsed)  # `get_down_revision()` (alembic-git-revisions) made literal
@@ -154,12 +157,17 @@ def check(
     for rule in active:
         if isinstance(rule, GraphRule):
             diagnostics.extend(rule.check(graph, ctx))
+    reported = reported_files(graph, (item.path for item in parsed), settings)  # since / --diff-base
     file_rules = [rule for rule in active if isinstance(rule, FileRule)]
     if file_rules:
         if memo is None:
             memo = FileRuleMemo()
-        diagnostics.extend(memo.findings(parsed, file_rules, ctx))
+        scoped = parsed if reported is None else [item for item in parsed if item.path in reported]
+        diagnostics.extend(memo.findings(scoped, file_rules, ctx))
     diagnostics = apply_suppressions(diagnostics, parsed, ctx, active)
+    if reported is not None:  # the suppression rules' findings are about files too
+        graph_codes = {rule.code for rule in active if isinstance(rule, GraphRule)}
+        diagnostics = [d for d in diagnostics if d.code in graph_codes or d.path in reported]
     if settings.rule_options:
         diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -268,6 +276,8 @@ def lint_plan(
     result = LintResult(configuration=configuration_findings(planned.problems, settings))
     for folder in planned.folders:
         result.folders.append(lint_folder(folder, settings, cache, known))
+    if settings.since:  # a revision no graph holds is a mistake (ScopeError), not "nothing is new"
+        check_since((found.graph for found in result.folders), settings.since)
     return result
 
 

@@ -44,6 +44,9 @@ class Settings:
     # for the array form.
     version_locations: tuple[tuple[str, tuple[Path, ...]], ...] | None = None
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
+    # Report the file rules' findings only for some files (scope.py); graph rules see everything.
+    since: tuple[str, ...] = ()  # revisions (ids or prefixes): their files and those of the revisions after them
+    report_files: tuple[Path, ...] | None = None  # `--diff-base`: the files changed, absolute and real, sorted
     output_format: str | None = None
     cache_dir: Path | None = None
     config_path: Path | None = None  # the file these settings came from

@@ -64,6 +64,8 @@ VALID = [
     ("check-downgrade = true", "check_downgrade", True),
     ('version-locations = ["db/versions", "./db/../db/extra"]', "version_locations", ("db/versions", "db/extra")),
     ('exclude = ["archive/**", "*_draft.py"]', "exclude", ("archive/**", "*_draft.py")),
+    ('since = "3c4d5e6f7a8b"', "since", ("3c4d5e6f7a8b",)),
+    ('since = ["3c4d", "expand_head"]', "since", ("3c4d", "expand_head")),
     ('output-format = "json"', "output_format", "json"),
     ('cache-dir = ".cache/alembic-lint"', "cache_dir", ".cache/alembic-lint"),
     (
@@ -165,6 +167,7 @@ BAD = [
     ('version-locations = ["missing"]', "`version-locations`{where}: 'missing' is not a folder ({root}/missing)"),
     ("version-locations = []", "`version-locations`{where}: expected at least one folder"),
     ('exclude = "archive"', "`exclude`{where}: expected an array of strings, got a string"),
+    ("since = [1]", "`since`{where}: expected a string or an array of strings, got an array"),
     ("output-format = 1", "`output-format`{where}: expected a string, got an integer"),
     ('cache-dir = ["x"]', "`cache-dir`{where}: expected a string, got an array"),
     ("rules = 1", "`rules`{where}: expected a table of rule tables, got an integer"),
