@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_cli
+from helpers import ROOT, copy_checkout, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # What pip prints when it cannot reach the package index (to build this project it needs hatchling).
@@ -69,28 +69,11 @@ def test_the_test_command_is_what_ci_runs() -> None:
     assert ci[-1] == TEST_COMMAND
 
 
-def _checkout(target: Path) -> Path:
-    """This worktree's files (committed or not, minus ignored ones), as a fresh checkout has them."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed: no file list to copy")
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout: no file list to copy")
 def test_the_quick_start_works_in_a_fresh_environment(tmp_path: Path) -> None:
     """The first command, as written, in a new virtual environment on a copy of the checkout."""
-    checkout = _checkout(tmp_path / "alembic-lint")
+    checkout = copy_checkout(tmp_path / "alembic-lint")
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
     bin_dir = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin")
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
