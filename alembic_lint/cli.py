@@ -238,6 +238,8 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         found = lint(paths, settings, cache=_cache_options(args, settings))
         result.folders.extend(found.folders)
         result.configuration.extend(found.configuration)
+        if found.boundary is not None:
+            result.boundary = found.boundary if result.boundary is None else result.boundary | found.boundary
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     _emit(_report(args, output_format, diagnostics, result, cwd, out), args.output_file, out)
@@ -263,7 +265,7 @@ def _report(
     from alembic_lint.report.full import use_color
 
     color = args.output_file is None and use_color(out)
-    return formatter(output_format, color=color, files=result.paths)(diagnostics, cwd)
+    return formatter(output_format, color=color, files=result.paths, boundary=result.boundary)(diagnostics, cwd)
 
 
 def _emit(text: str, output_file: Path | None, out: TextIO) -> None:

@@ -16,7 +16,11 @@ class UnreadableFile(GraphRule):
     ## What it does
     Reports a file of a versions folder that cannot be read (a dangling symbolic
     link, a link loop, no permission, deleted while being checked) or whose bytes
-    are not text in its declared encoding. The rest of the folder is still checked.
+    are not text in its declared encoding. A link in the versions folder, or a
+    versions folder that is a link, whose target is outside the repository is not
+    read at all (a pull request could point it at `/proc/self/environ`), and is
+    reported the same way; `--allow-outside PATH` reads it. The rest of the folder
+    is still checked.
 
     ## Why is this bad?
     alembic loads every file of the versions folder for every command: one it
