@@ -4,7 +4,9 @@ so `alembic-lint server --help` and a missing pygls are answered without it."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class ServerError(Exception):
@@ -24,6 +26,14 @@ def parser(prog: str = "alembic-lint server") -> argparse.ArgumentParser:
         type=str.upper,
         help="what to log to stderr (default: WARNING)",
     )
+    parser.add_argument(
+        "--allow-outside",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also read PATH when configuration or a link leads outside the workspace folders; repeatable",
+    )
     return parser
 
 
@@ -42,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise ServerError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
     from alembic_lint_lsp.run import serve
 
-    return serve(tcp, args.log_level)
+    return serve(tcp, args.log_level, [Path(os.path.abspath(path)) for path in args.allow_outside])
 
 
 def main(argv: Sequence[str]) -> int:
