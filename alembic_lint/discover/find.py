@@ -109,7 +109,7 @@ class _Finder:
                 spec, problems = self.spec_at(listing.path, listing.files)
                 self.report(problems)
             elif listing.path not in locations:
-                spec = bare_versions(listing.path, listing.files)
+                spec = bare_versions(listing.path, listing.files, self.boundary)
             if spec is not None:
                 (laid_out if spec.config is None else configured).append(spec)
                 locations.update(spec.locations)
@@ -143,8 +143,8 @@ class _Finder:
             laid_out = laid_out or (spec, problems)
         if laid_out is None:  # a versions folder on its own, as the walk from a folder above finds it
             versions = next(((folder, b) for folder, b in parents if VERSIONS.match(folder.name)), None)
-            bare = bare_versions(versions[0], _names(versions[0])) if versions is not None else None
-            laid_out = (replace(bare, boundary=versions[1]), ()) if bare is not None else None  # type: ignore[index]
+            bare = bare_versions(versions[0], _names(versions[0]), versions[1]) if versions is not None else None
+            laid_out = (bare, ()) if bare is not None else None
         return laid_out
 
     def _parents(self, path: Path) -> list[tuple[Path, Boundary]]:
@@ -261,7 +261,7 @@ def _for_folder(finder: _Finder, folder: Path) -> list[VersionFolder]:
         return [graph for spec in specs for graph in finder.graphs(spec)]
     if len(finder.problems) > known:
         return []  # a configuration that cannot be resolved: reported, nothing else to lint here
-    if not looks_like_versions(folder):
+    if not looks_like_versions(folder, finder.boundary):
         raise DiscoveryError(
             f"{folder}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory "
             "with env.py or script.py.mako beside a versions folder, and no .py file here that sets down_revision)"

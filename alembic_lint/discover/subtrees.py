@@ -41,7 +41,8 @@ def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     if spec.recursive:
         return [_graph(spec, spec.locations, True)]
     top = list_migration_files(spec.locations, False, boundary=spec.boundary)
-    units = [unit for location in spec.locations for unit in _units(location, spec)]
+    inside = [loc for loc in spec.locations if spec.boundary is None or spec.boundary.outside(loc) is None]
+    units = [unit for location in inside for unit in _units(location, spec)]
     if not units:
         return [_graph(spec, spec.locations, False)]
     every = top + tuple(path for unit in units for path in unit.files)
