@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none
     from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.discover import VersionFolder
     from alembic_lint.graph import RevisionGraph
-    from alembic_lint.lint import LintResult, Parsed
+    from alembic_lint.lint import LintResult
+    from alembic_lint.parse import Parsed
     from alembic_lint.rules import Rule
     from alembic_lint.settings import Settings
 
@@ -29,7 +30,7 @@ STATISTICS_FORMATS = ("text", "full", "grouped", "json")
 
 
 def _selectors(values: Sequence[str] | None, option: str) -> tuple[str, ...]:
-    from alembic_lint.settings import UnknownSelector, check_selector
+    from alembic_lint.rules.selection import UnknownSelector, check_selector
 
     out: list[str] = []
     for value in values or ():
@@ -415,7 +416,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_rule(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.rules import RULES
-    from alembic_lint.settings import rule_for
+    from alembic_lint.rules.selection import rule_for
 
     if args.all:
         rules = list(RULES)

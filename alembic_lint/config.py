@@ -20,7 +20,8 @@ from pathlib import Path
 
 from alembic_lint import values
 from alembic_lint.dialect import DIALECTS
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector, rule_for
+from alembic_lint.rules.selection import UnknownSelector, check_selector, rule_for
+from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint.values import InvalidValue, strings, type_name
 
 CONFIG_FILE = "alembic-lint.toml"

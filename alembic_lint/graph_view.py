@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.graph import Node, RevisionGraph
+from alembic_lint.graph import Node, RevisionGraph, history
 
 SHORT_ID = 12
 MESSAGE_WIDTH = 48
@@ -134,7 +134,7 @@ def select(graph: RevisionGraph, since: str | None = None, context: int | None =
     if context is not None:
         close = near_heads(graph, context)
         keep = close if keep is None else keep & close
-    ordered = list(reversed(graph.history()))
+    ordered = list(reversed(history(graph)))
     return ordered if keep is None else [node for node in ordered if node.id in keep]
 
 

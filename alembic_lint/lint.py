@@ -21,16 +21,15 @@ from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list
 from alembic_lint.fix import git_revisions
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
-from alembic_lint.parse import Migration, ParseFailure
+from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.plan import Plan, plan
 from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
-from alembic_lint.settings import Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
-
-Parsed = Migration | ParseFailure
 
 
 @dataclass
@@ -120,8 +119,8 @@ class FileRuleMemo:
         out: list[Diagnostic] = []
         fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
         for item in parsed:
-            if not isinstance(item, Migration):
-                continue
+            if not isinstance(item, Migration) or item.recovered is not None:
+                continue  # a file with a syntax error: ALM000 is its one finding
             hit = self.results.get(id(item))
             if hit is None or hit[0] is not item:
                 hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
@@ -162,7 +161,7 @@ def check(
         if memo is None:
             memo = FileRuleMemo()
         diagnostics.extend(memo.findings(parsed, file_rules, ctx))
-    diagnostics = apply_suppressions(diagnostics, parsed, settings, active)
+    diagnostics = apply_suppressions(diagnostics, parsed, ctx, active)
     if settings.rule_options:
         diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -4,6 +4,8 @@ Pure and picklable. `scan(text)` runs at parse time and returns the few facts th
 suppression stage needs: each directive (its codes and their positions) and the
 line ranges of multi-line strings, since a diagnostic inside a multi-line string
 is silenced by a `# noqa` after the string ends (as in ruff and flake8).
+`Comments(text)` is the same lexer's map of every comment, for the edits that add a
+directive (`line_edit`, `file_edit`: the editor's "Disable ALMxxx" quick fixes).
 
 Grammar (flake8's, with ruff's spacing tolerance; `noqa` in any case):
 - `# noqa` silences every finding on the line (and is never reported unused: it
@@ -19,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from alembic_lint.diagnostics import Span
+from alembic_lint.diagnostics import Edit, Span
 
 _CODE = r"[A-Z]+[0-9]+"
 DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `codes`
@@ -74,6 +76,10 @@ class Suppressions:
                 return last
         return line
 
+    def codes_on(self, line: int) -> list[NoqaCode]:
+        """The codes written in the directives on one line (file-level ones included)."""
+        return [code for directive in self.directives if directive.span.line == line for code in directive.codes]
+
 
 NO_SUPPRESSIONS = Suppressions()
 
@@ -94,6 +100,69 @@ def scan(text: str, *, strings: bool = False) -> Suppressions:
     if not directives and not strings:
         return NO_SUPPRESSIONS
     return Suppressions(tuple(directives), tuple(lexer.strings))
+
+
+class Comments:
+    """Where a file's comments are, and where one cannot go: the facts the edits that add
+    a suppression need (found by the lexer `scan` uses, whether or not `noqa` occurs)."""
+
+    def __init__(self, text: str) -> None:
+        lexer = _Lexer(text)
+        lexer.run()
+        self.lines = lexer.lines()
+        self.directives: dict[int, list[Directive]] = {}  # line -> its directives, in order
+        self.in_string: set[int] = set()  # lines whose end is inside a (multi-line) string
+        for comment in lexer.comments:
+            found = _directives(comment)
+            if found:
+                self.directives[comment.line] = found
+        for first, last in lexer.strings:
+            self.in_string.update(range(first, last))
+        commented = {comment.line for comment in lexer.comments}
+        self.continued = {  # lines ending with a backslash continuation
+            number
+            for number, line in enumerate(self.lines, 1)
+            if line.rstrip().endswith("\\") and number not in commented and number not in self.in_string
+        }
+
+    def directive(self, line: int, file_level: bool) -> Directive | None:
+        """The first line-level (or file-level) directive on a line."""
+        return next((d for d in self.directives.get(line, ()) if d.file_level == file_level), None)
+
+
+def line_edit(comments: Comments, line: int, code: str) -> Edit | None:
+    """The edit that silences `code` on `line`, or None when a comment cannot go there."""
+    if not 1 <= line <= len(comments.lines) or line in comments.in_string or line in comments.continued:
+        return None
+    directive = comments.directive(line, file_level=False)
+    if directive is not None:
+        return _add(directive, code)
+    text = comments.lines[line - 1]
+    end = len(text.rstrip())
+    return Edit(Span(line, end, line, len(text)), f"  # noqa: {code}")
+
+
+def file_edit(comments: Comments, code: str, newline: str = "\n") -> Edit | None:
+    """The edit that silences `code` in the whole file, or None when it already is."""
+    for line in sorted(comments.directives):
+        directive = comments.directive(line, file_level=True)
+        if directive is not None:
+            return _add(directive, code)
+    after = 0
+    while after < min(2, len(comments.lines)) and _PREAMBLE.match(comments.lines[after]):
+        after += 1  # keep a shebang and the coding cookie on the first two lines
+    return Edit(Span(after + 1, 0, after + 1, 0), f"# alembic-lint: noqa: {code}{newline}")
+
+
+def _add(directive: Directive, code: str) -> Edit | None:
+    """Add `code` to a directive; None when it already lists it, or silences everything."""
+    if not directive.codes or code.upper() in (c.code for c in directive.codes):
+        return None
+    end = directive.codes[-1].span
+    return Edit(Span(end.end_line, end.end_col, end.end_line, end.end_col), f", {code}")
+
+
+_PREAMBLE = re.compile(r"^(#!|[ \t\f]*#.*?coding[:=])")
 
 
 def _directives(comment: _Comment) -> list[Directive]:
@@ -170,6 +239,12 @@ class _Lexer:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.line_starts, offset)
 
+    def lines(self) -> list[str]:
+        """The text's lines, without their line ends."""
+        text, starts = self.text, self.line_starts
+        ends = [m.start() for m in _LINE_END.finditer(text)] + [len(text)]
+        return [text[start:end] for start, end in zip(starts, ends, strict=True)]
+
     def run(self) -> None:
         self.code(field=False)
 
@@ -237,10 +312,9 @@ class _Lexer:
             self.formatted(quote, "r" in prefix, in_spec=False)
         else:
             self.i = _PLAIN_BODY[quote].match(text, self.i).end()  # type: ignore[union-attr]
-        if len(quote) == 3:
-            first, last = self.line_of(start), self.line_of(self.i - 1)
-            if last > first:
-                self.strings.append((first, last))
+        first, last = self.line_of(start), self.line_of(max(self.i - 1, start))
+        if last > first:  # triple-quoted, or continued with a backslash
+            self.strings.append((first, last))
 
     def formatted(self, quote: str, raw: bool, in_spec: bool) -> None:
         """The text of an f-string up to its closing quote (or, for a format spec, its `}`)."""

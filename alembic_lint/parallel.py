@@ -22,9 +22,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic_lint.parse import Migration, ParseFailure, parse_migration, read_file, read_migration
+from alembic_lint.parse import Parsed, ParseFailure, parse_migration, read_file, read_migration
 
-Parsed = Migration | ParseFailure
 FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cache compares
 
 # Below this many files, parsing is serial. Measured with benchmarks/crossover.py on the

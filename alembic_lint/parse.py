@@ -104,7 +104,36 @@ class Import:
 
 
 @dataclass(frozen=True)
+class Recovery:
+    """What is known of a file with a syntax error. The migration's facts come from the
+    statements before `line`; from `line` on, nothing was read. ALM000 reports the error."""
+
+    span: Span  # the syntax error
+    message: str  # "syntax error: ..."
+    line: int  # the first line not read
+    mentions: frozenset[str] | None  # the words (`\w+`) of the unread part; None: too many to keep
+    kind: Literal["decode", "syntax"] = "syntax"
+
+    def could_name(self, identifier: str) -> bool:
+        """False when the unread part cannot hold `identifier` (some word of it is missing)."""
+        return could_name(self.mentions, identifier)
+
+
+def could_name(mentions: frozenset[str] | None, identifier: str) -> bool:
+    r"""Could a text whose words are `mentions` (None: unknown) say `identifier`? Not when
+    some word (`\w+`) of the identifier is not among them."""
+    if mentions is None:
+        return True
+    words = _WORD.findall(identifier)
+    return not words or all(word in mentions for word in words)
+
+
+@dataclass(frozen=True)
 class Migration:
+    """The facts of one migration file. `recovered` is set when the file has a syntax error
+    and these facts are what the statements before the error say (the graph uses them;
+    the file rules skip such a file)."""
+
     path: Path
     revision: Binding | None
     down_revision: Binding | None
@@ -116,6 +145,7 @@ class Migration:
     imports: tuple[Import, ...]
     lines: int
     noqa: Suppressions = NO_SUPPRESSIONS  # suppression comments, found without tokenize
+    recovered: Recovery | None = None
 
     def binding(self, name: str) -> Binding | None:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -130,9 +160,36 @@ class ParseFailure:
     message: str
     kind: Literal["read", "decode", "syntax", "limit"] = "syntax"
     noqa: Suppressions = NO_SUPPRESSIONS
+    # Bytes that do not decode: the words they hold read as Latin-1 (None: too many to keep, or
+    # a file not read at all). The graph takes such a file for a migration it cannot read only
+    # when `revision` is among them.
+    words: frozenset[str] | None = None
+
+    @property
+    def may_be_migration(self) -> bool:
+        """Could this file, whose content is unknown, be a migration? Not when it was read
+        and says no `revision` (random bytes, an image); yes when it was not read at all."""
+        if self.kind in ("read", "limit"):
+            return True
+        return self.kind == "decode" and (self.words is None or "revision" in self.words)
 
 
-def read_migration(path: Path) -> Migration | ParseFailure:
+Parsed = Migration | ParseFailure  # what parsing one file gives, for every stage after it
+
+
+def failure_of(parsed: Parsed) -> ParseFailure | None:
+    """Why a file does not parse, or None when it does: its ParseFailure, or the error a
+    recovered Migration was read around. What must never be rewritten (fixes) or judged
+    by the file rules."""
+    if isinstance(parsed, ParseFailure):
+        return parsed
+    recovered = parsed.recovered
+    if recovered is None:
+        return None
+    return ParseFailure(parsed.path, recovered.span, recovered.message, recovered.kind, parsed.noqa)
+
+
+def read_migration(path: Path) -> Parsed:
     """Read a file from disk and parse it; an unreadable or oversized file becomes a ParseFailure."""
     read = read_file(path)
     return read if isinstance(read, ParseFailure) else parse_migration(path, read[0])
@@ -153,20 +210,22 @@ def unreadable(path: Path, exc: OSError) -> ParseFailure:
     return ParseFailure(path, Span.point(1), f"cannot read file: {exc.strerror or exc}", "read")
 
 
-def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure:
-    """Extract a migration's facts from its source. Pure: never raises on bad input."""
+def parse_migration(path: Path, source: bytes | str) -> Parsed:
+    """Extract a migration's facts from its source. Pure: never raises on bad input.
+
+    A file with a syntax error gives a `Migration` recovered from the statements before the
+    error when they declare `revision` (see `Recovery`), else a `ParseFailure`."""
     if isinstance(source, bytes):
         text = decode_source(source)
         if isinstance(text, DecodeError):
-            return ParseFailure(path, Span.point(text.line, text.col), text.message, "decode")
+            return _undecodable(path, source, text)
     else:
         text = source
     if "\0" in text:
         # Python refuses these without a position (ValueError on 3.10): point at the first one.
         before = split_lines(text[: text.index("\0")])
-        return ParseFailure(
-            path, Span.point(len(before), len(before[-1])), "syntax error: source code string cannot contain null bytes"
-        )
+        span = Span.point(len(before), len(before[-1]))
+        return _broken(path, text, span, "syntax error: source code string cannot contain null bytes", span.line)
     try:
         with warnings.catch_warnings():
             # Invalid escapes like "\ " warn at compile time; a linter must not print them.
@@ -178,12 +237,118 @@ def parse_migration(path: Path, source: bytes | str) -> Migration | ParseFailure
         # After a multi-line token the parser counts the offset from the token's first line;
         # keep the point on the reported line.
         col = min(max((exc.offset or 1) - 1, 0), len(lines[line - 1]))
-        return ParseFailure(path, Span.point(line, col), f"syntax error: {exc.msg}", noqa=scan(text))
+        return _broken(path, text, Span.point(line, col), f"syntax error: {exc.msg}", line)
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(path, Span.point(1), f"cannot parse: {exc}")
     migration = _Extractor(path, LineIndex(text)).extract(tree)
     noqa = scan(text)
     return replace(migration, noqa=noqa) if noqa else migration
+
+
+# -- recovering what a broken file still says ---------------------------------------------
+_WORD = re.compile(r"\w+")
+MAX_MENTIONS = 20_000  # more distinct words than this in the unread part: keep none (it could say anything)
+_RECOVERY_ATTEMPTS = 4  # texts parsed, at most, before giving up
+_REPLACED = "\ufffd"
+_VARIABLE = re.compile(r"(?:revision|down_revision|branch_labels|depends_on)\b")
+
+
+def _undecodable(path: Path, data: bytes, error: DecodeError) -> Parsed:
+    """A file whose bytes do not decode: recovered from its text with the bad bytes
+    replaced (U+FFFD) when the encoding is known, else a ParseFailure."""
+    span = Span.point(error.line, error.col)
+    if error.encoding is not None:
+        text = data.decode(error.encoding, errors="replace")
+        if "\0" not in text:
+            recovered = _recover(path, text, span, error.message, None)
+            if recovered is not None and recovered.recovered is not None:
+                return replace(recovered, noqa=scan(text), recovered=replace(recovered.recovered, kind="decode"))
+    words = frozenset(_WORD.findall(data.decode("latin-1")))  # every byte is a Latin-1 character
+    return ParseFailure(path, span, error.message, "decode", words=words if len(words) <= MAX_MENTIONS else None)
+
+
+def _broken(path: Path, text: str, error: Span, message: str, cut: int) -> Parsed:
+    """The result for a file with a syntax error at `error`: recovered from the lines
+    before `cut`, or a ParseFailure."""
+    noqa = scan(text)
+    recovered = _recover(path, text, error, message, cut)
+    if recovered is None:
+        return ParseFailure(path, error, message, noqa=noqa)
+    return replace(recovered, noqa=noqa)
+
+
+def _recover(path: Path, text: str, error: Span, message: str, cut: int | None) -> Migration | None:
+    """The facts of the statements before line `cut` (None: the whole text may be read).
+
+    Only the top of the file is parsed again: up to the statement after the last revision
+    variable written at column 0 before `cut` (a file without one recovers nothing, at the
+    cost of a scan). When that prefix does not parse, the search moves up to where it
+    broke, a few times at most. None when no prefix declares `revision`, or a revision
+    variable holds a replaced byte."""
+    index = LineIndex(text)
+    lines = index.lines
+    limit = len(lines) + 1 if cut is None else cut  # the first line that may not be read
+    last = _last_variable_line(lines, limit)
+    if last is None:
+        return None
+    cut = _next_statement_start(lines, last + 1, limit)
+    for _ in range(_RECOVERY_ATTEMPTS):
+        if cut <= len(lines):
+            cut = _statement_start(lines, cut)
+        if cut <= 1:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse("\n".join(lines[: cut - 1]), filename=str(path))
+        except SyntaxError as exc:
+            cut = min(max(exc.lineno or 1, 1), cut - 1)
+            continue
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        migration = _Extractor(path, index).extract(tree)
+        bindings = [migration.binding(name) for name in REVISION_VARIABLES]
+        if migration.revision is None or any(
+            _REPLACED in value.text for binding in bindings if binding for value in binding.items
+        ):
+            return None
+        words = frozenset(_WORD.findall("\n".join(lines[cut - 1 :])))
+        mentions = words if len(words) <= MAX_MENTIONS else None
+        return replace(migration, recovered=Recovery(error, message, cut, mentions))
+    return None
+
+
+def _last_variable_line(lines: list[str], limit: int) -> int | None:
+    """The last line before `limit` that starts with a revision variable's name (column 0)."""
+    for line in range(min(limit, len(lines) + 1) - 1, 0, -1):
+        text = lines[line - 1]
+        if text.startswith(REVISION_VARIABLES) and _VARIABLE.match(text):
+            return line
+    return None
+
+
+def _next_statement_start(lines: list[str], line: int, limit: int) -> int:
+    """The first line from `line` on (before `limit`) that can start a top-level statement, else `limit`."""
+    while line < limit and line <= len(lines):
+        if _starts_statement(lines[line - 1]):
+            return line
+        line += 1
+    return limit
+
+
+def _statement_start(lines: list[str], line: int) -> int:
+    """The last line at or before `line` that can start a top-level statement: code at
+    column 0 (a line inside a string may look like one; the parse then fails and the
+    search moves up)."""
+    while line > 1:
+        if line <= len(lines) and _starts_statement(lines[line - 1]):
+            return line
+        line -= 1
+    return line
+
+
+def _starts_statement(text: str) -> bool:
+    return bool(text) and not text[0].isspace() and text[0] not in "#)]}"
 
 
 # "Revision ID: x", "Revises: y", "Create Date: z" lines of the docstring (first of each wins).

@@ -21,6 +21,7 @@ class DecodeError:
     message: str
     line: int
     col: int
+    encoding: str | None = None  # the codec some byte did not decode with; None: the encoding itself is unknown
 
 
 def decode_source(data: bytes) -> str | DecodeError:
@@ -74,6 +75,7 @@ def _decode_error(data: bytes, exc: UnicodeDecodeError, encoding: str) -> Decode
         f"cannot decode byte 0x{data[exc.start]:02x} as {encoding}",
         line,
         len(data[line_start : exc.start].decode(encoding, errors="replace")),
+        encoding,
     )
 
 

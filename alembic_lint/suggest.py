@@ -27,25 +27,29 @@ class Suggester:
         self._by_length: dict[int, int] | None = None  # length -> bitset of the ids that long
         self._at_least: dict[tuple[str, int], int] = {}  # (char, t) -> bitset of ids holding char >= t times
 
-    def suggest(self, wrong: str) -> str | None:
-        prefixed = self._prefixed(wrong)
+    def suggest(self, wrong: str, exclude: str | None = None) -> str | None:
+        """The id `wrong` most likely meant, never `exclude` (the revision that names it:
+        suggesting its own id would make it revise itself)."""
+        prefixed = [nid for nid in self._prefixed(wrong) if nid != exclude][:2]
         if len(prefixed) == 1:
             return prefixed[0]
         import difflib
 
-        close = difflib.get_close_matches(wrong, self._candidates(wrong), n=1, cutoff=CUTOFF)
+        candidates = [nid for nid in self._candidates(wrong) if nid != exclude]
+        close = difflib.get_close_matches(wrong, candidates, n=1, cutoff=CUTOFF)
         return close[0] if close else None
 
     def _prefixed(self, wrong: str) -> list[str]:
-        """Up to two ids that start with `wrong` or that `wrong` starts with (enough to tell one from many)."""
+        """Up to three ids that start with `wrong` or that `wrong` starts with (enough to tell
+        one from many, with one left out)."""
         longest = min(len(wrong), self.longest)
         found = [wrong[:end] for end in range(1, longest + 1) if wrong[:end] in self.known]
         for nid in self.sorted[bisect_left(self.sorted, wrong) :]:
-            if len(found) > 1 or not nid.startswith(wrong):
+            if len(found) > 2 or not nid.startswith(wrong):
                 break
             if nid != wrong:
                 found.append(nid)
-        return found[:2]
+        return found[:3]
 
     def _index(self) -> dict[int, int]:
         if self._by_length is None:

@@ -1,8 +1,9 @@
 """The suppression stage: rules -> suppressions -> diagnostics returned.
 
-Drops what `per-file-ignores` and `# noqa` comments silence, and, when ALM900 is
-selected, reports the suppressions that silenced nothing. Pure: it works on the
-diagnostics and on the suppression facts extracted while parsing.
+Drops what `per-file-ignores` and `# noqa` comments silence, then runs the selected
+suppression rules (ALM900 reports the suppressions that silenced nothing) on what the
+comments did, file by file. Pure: it works on the diagnostics and on the suppression
+facts extracted while parsing.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from pathlib import Path
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.globs import matches_any
 from alembic_lint.noqa_lookup import FileNoqa
-from alembic_lint.parse import Migration, ParseFailure
-from alembic_lint.rules import RULES, Rule
-from alembic_lint.rules.unused_noqa import UnusedNoqa
-from alembic_lint.settings import Settings, matches
+from alembic_lint.parse import Parsed
+from alembic_lint.rules import RULES, Context, FileSuppressions, Rule, SuppressionRule
+from alembic_lint.rules.selection import matches
+from alembic_lint.settings import Settings
 
-_ALL_CODES = tuple(rule.code for rule in RULES)
+_ALL_CODES = frozenset(rule.code for rule in RULES)
 
 
 def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
@@ -36,11 +37,13 @@ def ignored_codes(path: Path, settings: Settings) -> frozenset[str]:
 
 def apply_suppressions(
     diagnostics: Sequence[Diagnostic],
-    parsed: Sequence[Migration | ParseFailure],
-    settings: Settings,
+    parsed: Sequence[Parsed],
+    ctx: Context,
     active: Sequence[Rule],
 ) -> list[Diagnostic]:
-    """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus ALM900's."""
+    """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus the
+    suppression rules' findings (themselves subject to `# noqa`)."""
+    settings = ctx.settings
     noqa = {item.path: FileNoqa(item.noqa) for item in parsed if item.noqa}
     ignores: dict[Path, frozenset[str]] = {}
     kept: list[Diagnostic] = []
@@ -54,15 +57,23 @@ def apply_suppressions(
         if suppressions is not None and suppressions.silences(diagnostic):
             continue
         kept.append(diagnostic)
-    unused = next((rule for rule in active if isinstance(rule, UnusedNoqa)), None)
-    if unused is None:
+    rules = [rule for rule in active if isinstance(rule, SuppressionRule)]
+    if not rules:
         return kept
     active_codes = frozenset(rule.code for rule in active)
-    for path, suppressions in noqa.items():
+    for path, lookup in noqa.items():
         ran = active_codes - ignored_codes(path, settings) if settings.per_file_ignores else active_codes
-        if unused.code not in ran:
-            continue
-        for index, diagnostic in unused.check_file(path, suppressions.suppressions, suppressions.used, ran, _ALL_CODES):
-            if not suppressions.silences(diagnostic, record=False, skip=index):
-                kept.append(diagnostic)
+        file = FileSuppressions(path, lookup.suppressions, frozenset(lookup.used), ran, _ALL_CODES)
+        about: dict[object, int] | None = None  # directive span -> index, built for the first finding
+        for rule in rules:
+            if rule.code not in ran:
+                continue
+            for diagnostic in rule.check(file, ctx):
+                if about is None:
+                    about = {}
+                    for index, directive in enumerate(lookup.suppressions.directives):
+                        about.setdefault(directive.span, index)
+                # The directive a finding is about silences it only by naming the rule's code.
+                if not lookup.silences(diagnostic, record=False, skip=about.get(diagnostic.span, -1)):
+                    kept.append(diagnostic)
     return kept

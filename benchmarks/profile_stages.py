@@ -65,7 +65,8 @@ from alembic_lint.parse import Migration, parse_migration  # noqa: E402
 from alembic_lint.plan import plan  # noqa: E402
 from alembic_lint.report import formatter, summary  # noqa: E402
 from alembic_lint.rules import RULES, Context, FileRule, GraphRule  # noqa: E402
-from alembic_lint.settings import Settings, selected_rules  # noqa: E402
+from alembic_lint.rules.selection import selected_rules  # noqa: E402
+from alembic_lint.settings import Settings  # noqa: E402
 from alembic_lint.source import LineIndex, decode_source  # noqa: E402
 
 try:  # the extractor is private: without it, extraction is measured as the rest of parse_migration
@@ -326,9 +327,9 @@ def check_stages(table: Table, folder: VersionFolder, settings: Settings, reps: 
     table.add(
         "suppressions (noqa, per-file-ignores)",
         "cold",
-        cpu_ms(lambda: apply_suppressions(found, parsed, settings, active), reps),
+        cpu_ms(lambda: apply_suppressions(found, parsed, ctx, active), reps),
     )
-    shown = sorted(apply_suppressions(found, parsed, settings, active), key=Diagnostic.sort_key)
+    shown = sorted(apply_suppressions(found, parsed, ctx, active), key=Diagnostic.sort_key)
     cwd = Path.cwd()
 
     def report() -> None:

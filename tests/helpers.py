@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic_lint.cli import main
@@ -66,3 +69,23 @@ def write_project(root: Path, revisions: dict[str, str | None]) -> Path:
     for name, down in revisions.items():
         (versions / f"{name}.py").write_text(migration_source(name, down))
     return root
+
+
+@contextmanager
+def stop_after(seconds: float, error: Callable[[], BaseException]) -> Iterator[None]:
+    """Raise `error()` in the block once it has run `seconds` (SIGALRM): a test that would hang
+    fails instead. Where there is no SIGALRM, the block just runs."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise error()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -22,6 +22,7 @@ import stat
 import struct
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from alembic_lint.cache.key import log_debug, mac, mac_of_pieces
 from alembic_lint.cache.unpickle import load_plain
@@ -167,24 +168,20 @@ def write_cache_file(
     facts_mac = signer.facts_mac(facts)  # piece by piece: the section is never joined in memory
     fields = HEADER.pack(MAGIC, SCHEMA, signer.key_id, stamp, len(index_bytes), bounds[-1], b"", b"")[:-64]
     header = fields + signer.index_mac(fields, facts_mac, index_bytes) + facts_mac
+    from alembic_lint.atomic import write_atomic
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(header)
+        handle.write(index_bytes)
+        for blob in facts:
+            handle.write(blob)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _ensure_marker_files(path.parent)
-        fd, temp = _mkstemp(path.parent, path.name)
+        write_atomic(path, write, mode=0o600)
     except OSError:
-        return
-    try:
-        with open(fd, "wb") as handle:
-            handle.write(header)
-            handle.write(index_bytes)
-            for blob in facts:
-                handle.write(blob)
-        os.replace(temp, path)
-    except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        pass
 
 
 def _read(fd: int, length: int) -> bytearray:
@@ -209,21 +206,12 @@ def _same(a: bytes, b: bytes) -> bool:
 
 def _ensure_marker_files(directory: Path) -> None:
     """`.gitignore` (`*`: nothing in here is ever committed) and a CACHEDIR.TAG for backup tools."""
+    from alembic_lint.atomic import write_bytes_atomic
+
     for name, text in (
         (".gitignore", "# Created by alembic-lint: this folder is a cache.\n*\n"),
         ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# Created by alembic-lint.\n"),
     ):
         marker = directory / name
-        if marker.exists():
-            continue
-        fd, temp = _mkstemp(directory, name)
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; these are ordinary files
-        os.replace(temp, marker)
-
-
-def _mkstemp(directory: Path, name: str) -> tuple[int, str]:
-    import tempfile
-
-    return tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+        if not marker.exists():
+            write_bytes_atomic(marker, text.encode("utf-8"), mode=0o644)

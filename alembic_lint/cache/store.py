@@ -17,7 +17,8 @@ from alembic_lint.cache.key import cache_key
 from alembic_lint.cache.options import CacheOptions
 from alembic_lint.cache.paths import cache_directory, cache_path, folder_identity
 from alembic_lint.cache.unpickle import load_facts
-from alembic_lint.parallel import FileKey, Parsed, digest, parse_many
+from alembic_lint.parallel import FileKey, digest, parse_many
+from alembic_lint.parse import Parsed
 
 if TYPE_CHECKING:
     from alembic_lint.diagnostics import Diagnostic

@@ -21,9 +21,8 @@ from pathlib import Path
 
 from alembic_lint.discover.files import list_migration_files
 from alembic_lint.discover.folder import ScriptSpec, VersionFolder
-from alembic_lint.parse import Migration, ParseFailure
+from alembic_lint.parse import Migration, Parsed, ParseFailure
 
-Parsed = Migration | ParseFailure
 # Parse a script directory's files from disk, in order (the pipeline passes its cache's).
 Facts = Callable[[ScriptSpec, Sequence[Path]], Sequence[Parsed]]
 

@@ -230,7 +230,7 @@ def _add_noqa(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path, err: 
     from alembic_lint.fix.add_noqa import add_noqa
     from alembic_lint.fix.engine import lint_folder
     from alembic_lint.fix.workspace import Workspace
-    from alembic_lint.parse import Migration
+    from alembic_lint.parse import failure_of
 
     workspace = Workspace()
     added = 0
@@ -241,7 +241,7 @@ def _add_noqa(work: list[tuple[Settings, list[VersionFolder]]], cwd: Path, err: 
             for diagnostic in diagnostics:
                 by_path.setdefault(diagnostic.path, []).append(diagnostic)
             for path, found in by_path.items():
-                if not isinstance(workspace.parsed(path), Migration):
+                if failure_of(workspace.parsed(path)) is not None:
                     continue  # never touch a file that does not parse
                 text, count = add_noqa(workspace.text(path) or "", found)
                 if count:

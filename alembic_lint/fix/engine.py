@@ -19,7 +19,7 @@ from alembic_lint.fix.resolve import Clock, FixContext, Resolved, Unresolved, ca
 from alembic_lint.fix.text import EditError, apply, encode
 from alembic_lint.fix.workspace import Workspace
 from alembic_lint.lint import check
-from alembic_lint.parse import ParseFailure, parse_migration
+from alembic_lint.parse import failure_of, parse_migration
 from alembic_lint.settings import Settings
 
 MAX_ROUNDS = 100  # as ruff: a fix that keeps re-appearing stops here
@@ -117,7 +117,7 @@ class _Round:
         texts: dict[Path, str] = {}
         for path, changes in edits.items():
             document = self.workspace.document(path)
-            if document is None or isinstance(self.workspace.parsed(path), ParseFailure):
+            if document is None or failure_of(self.workspace.parsed(path)) is not None:
                 return f"{path}: does not parse; not touched"
             try:
                 texts[path] = apply(document.text, [*self.edits.get(path, ()), *changes])
@@ -159,9 +159,9 @@ def _still_parses(path: Path, text: str, encoding: str) -> str | None:
         encode(text, encoding)
     except EditError as exc:
         return f"{path}: {exc}"
-    result = parse_migration(path, text)
-    if isinstance(result, ParseFailure):
-        return f"{path}: the fix would leave {result.message} (line {result.span.line}); not applied"
+    failure = failure_of(parse_migration(path, text))
+    if failure is not None:
+        return f"{path}: the fix would leave {failure.message} (line {failure.span.line}); not applied"
     return None
 
 

@@ -23,13 +23,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint.fix.git_order import NoOrder, library_order
-from alembic_lint.parse import Binding, Migration, ParseFailure, Value
+from alembic_lint.parse import Binding, Migration, Parsed, Value
 
 CHAIN_FILE = "revision_chain.json"
 _CALL = re.compile(r"^(?:[A-Za-z_]\w*\.)*get_down_revision\s*\(")
 _REVISION_IN_NAME = re.compile(r"^([a-f0-9]+)_")
-
-Parsed = Migration | ParseFailure
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from alembic_lint.diagnostics import Fix, NewFile
+from alembic_lint.fix.context import FixContext, Resolved, Unresolved
 from alembic_lint.fix.recipes import JoinHeads
-from alembic_lint.fix.resolve import FixContext, Resolved, Unresolved
 
 MESSAGE = "merge heads"
 

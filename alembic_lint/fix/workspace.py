@@ -8,8 +8,7 @@ from pathlib import Path
 
 from alembic_lint.atomic import create_bytes_atomic, write_bytes_atomic
 from alembic_lint.fix.text import decode, encode
-from alembic_lint.lint import Parsed
-from alembic_lint.parse import parse_migration, read_migration
+from alembic_lint.parse import Parsed, parse_migration, read_migration
 
 
 @dataclass

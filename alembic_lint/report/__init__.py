@@ -114,16 +114,24 @@ def formatters(
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    """The one-line summary printed on stderr."""
+    """The one-line summary printed on stderr: how many problems, errors and warnings apart,
+    each with its codes. `Found 3 problems in 5 files: 2 errors (1 ALM001, 1 ALM002),
+    1 warning (1 ALM102).`"""
     noun = "file" if files == 1 else "files"
     if not diagnostics:
         return f"All checks passed ({files} {noun})."
-    counts: dict[str, int] = {}
-    for diagnostic in diagnostics:
-        counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
-    detail = ", ".join(f"{n} {code}" for code, n in sorted(counts.items()))
+    parts = []
+    for severity in ("error", "warning"):
+        counts: dict[str, int] = {}
+        for diagnostic in diagnostics:
+            if diagnostic.severity == severity:
+                counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+        if counts:
+            total = sum(counts.values())
+            detail = ", ".join(f"{n} {code}" for code, n in sorted(counts.items()))
+            parts.append(f"{total} {severity}{'' if total == 1 else 's'} ({detail})")
     problems = "problem" if len(diagnostics) == 1 else "problems"
-    return f"Found {len(diagnostics)} {problems} ({detail}) in {files} {noun}."
+    return f"Found {len(diagnostics)} {problems} in {files} {noun}: {', '.join(parts)}."
 
 
 __all__ = [

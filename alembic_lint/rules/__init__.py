@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alembic_lint.rules.base import ConfigRule, Context, FileRule, GraphRule, Rule
+from alembic_lint.rules.base import ConfigRule, Context, FileRule, FileSuppressions, GraphRule, Rule, SuppressionRule
 from alembic_lint.rules.branch_label_conflict import BranchLabelConflict
 from alembic_lint.rules.duplicate_revision import DuplicateRevision
 from alembic_lint.rules.dynamic_revision import DynamicRevision
@@ -12,6 +12,7 @@ from alembic_lint.rules.heads_and_bases import MultipleBases, MultipleHeads
 from alembic_lint.rules.invalid_revision import InvalidRevision
 from alembic_lint.rules.missing_reference import MissingDependency, MissingDownRevision
 from alembic_lint.rules.model_import import ModelImport
+from alembic_lint.rules.none_label import NoneLabel
 from alembic_lint.rules.postgres.columns import (
     AddRequiredColumn,
     ColumnTypeChange,
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     BranchLabelConflict(),
     InvalidRevision(),
     DynamicRevision(),
+    NoneLabel(),
     UnreadableFile(),
     UnresolvedConfiguration(),
     MissingDowngrade(),
@@ -70,4 +72,15 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
 
-__all__ = ["RULES", "RULES_BY_CODE", "RULES_BY_NAME", "ConfigRule", "Context", "FileRule", "GraphRule", "Rule"]
+__all__ = [
+    "RULES",
+    "RULES_BY_CODE",
+    "RULES_BY_NAME",
+    "ConfigRule",
+    "Context",
+    "FileRule",
+    "FileSuppressions",
+    "GraphRule",
+    "Rule",
+    "SuppressionRule",
+]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
+from alembic_lint.noqa import Suppressions
 from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Rule:
     groups: ClassVar[tuple[str, ...]] = ()  # more names it can be selected by (`--select postgres`)
     options: ClassVar[tuple[Option, ...]] = ()  # what `[tool.alembic-lint.rules.<CODE>]` may set
     # A dialect's rules run by default only for projects that target it (`dialect`, or alembic.ini's
-    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (settings.selected_rules).
+    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (rules/selection.py).
     dialect: ClassVar[str | None] = None
 
     @classmethod
@@ -98,14 +99,20 @@ class Rule:
 
 
 class FileRule(Rule):
-    """A rule that looks at one migration at a time."""
+    """A rule that looks at one migration at a time. Its findings are about a file's content,
+    not about whether alembic can run: warnings, unless the rule says otherwise."""
+
+    severity: ClassVar[Severity] = "warning"
 
     def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
 
 class GraphRule(Rule):
-    """A rule that looks at the revision graph of a whole script directory."""
+    """A rule that looks at the revision graph of a whole script directory. Its findings
+    break `alembic upgrade` (or every alembic command): errors."""
+
+    severity: ClassVar[Severity] = "error"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -115,4 +122,29 @@ class ConfigRule(Rule):
     """A rule about an alembic configuration that discovery could not resolve."""
 
     def check(self, problem: ConfigProblem, ctx: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FileSuppressions:
+    """One file's suppression comments and what they did in this run: the input of a
+    suppression rule."""
+
+    path: Path
+    suppressions: Suppressions
+    used: frozenset[tuple[int, int]]  # (directive index, code index or -1 for a blanket) that silenced a finding
+    ran: frozenset[str]  # the codes of the rules that ran on this file (selected, not turned off by per-file-ignores)
+    known: frozenset[str]  # every rule code there is
+
+
+class SuppressionRule(Rule):
+    """A rule about the suppressions themselves. It runs in the suppression stage, after
+    every file and graph rule, one file at a time: its input is what the file's comments
+    silenced (`FileSuppressions`). Its own findings can be silenced too, but not by the
+    directive they are about, unless that directive names the rule's code. Its findings
+    are warnings."""
+
+    severity: ClassVar[Severity] = "warning"
+
+    def check(self, file: FileSuppressions, ctx: Context) -> Iterator[Diagnostic]:
         raise NotImplementedError

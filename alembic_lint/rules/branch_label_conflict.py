@@ -36,9 +36,7 @@ class BranchLabelConflict(GraphRule):
     name = "branch-label-conflict"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if not isinstance(problem, LabelConflict):
-                continue
+        for problem in graph.problems_of(LabelConflict):
             if problem.is_revision_id:
                 message = (
                     f"branch label {problem.label!r} is also a revision id "

@@ -37,9 +37,7 @@ class DuplicateRevision(GraphRule):
     name = "duplicate-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if not isinstance(problem, DuplicateProblem):
-                continue
+        for problem in graph.problems_of(DuplicateProblem):
             for migration in problem.migrations:
                 others = [m for m in problem.migrations if m is not migration]
                 names = ", ".join(str(_relative(m.path, ctx)) for m in others)

@@ -18,9 +18,10 @@ class DynamicRevision(GraphRule):
 
     ## Why is this bad?
     The value is only known by importing the file, which alembic-lint never
-    does. The graph cannot be verified statically: heads and dangling references
-    in this folder are not reported while such a file exists. It also makes the
-    history hard to read for people.
+    does. The graph cannot be verified statically: while such a file exists,
+    the findings it could change are not reported (heads; with a computed
+    `revision`, also ids that name nothing). It also makes the history hard to
+    read for people.
 
     ## Example
     ```python
@@ -48,9 +49,7 @@ class DynamicRevision(GraphRule):
         unavailable = getattr(chain, "unavailable", None)
         unresolved = set(getattr(chain, "paths", ())) if unavailable else set()
         collapsed: list[DynamicProblem] = []
-        for problem in graph.problems:
-            if not isinstance(problem, DynamicProblem):
-                continue
+        for problem in graph.problems_of(DynamicProblem):
             if problem.binding.name == "down_revision" and problem.migration.path in unresolved:
                 collapsed.append(problem)
                 continue
@@ -59,11 +58,12 @@ class DynamicRevision(GraphRule):
                 what = f"`{name}` is assigned inside a block"
             else:
                 what = f"`{name}` is not a literal ({problem.value.text})"
+            unchecked = "heads and missing revisions are" if name == "revision" else "heads are"
             yield self.diagnostic(
                 problem.migration.path,
                 problem.value.span if not problem.binding.conditional else problem.binding.span,
-                f"{what}; the graph cannot be verified statically, so heads and missing revisions "
-                "are not checked in this folder: write the id as a string literal",
+                f"{what}; the graph cannot be verified statically, so {unchecked} "
+                "not checked in this folder: write the id as a string literal",
             )
         if collapsed:
             first = collapsed[0]
@@ -72,6 +72,6 @@ class DynamicRevision(GraphRule):
                 first.migration.path,
                 first.value.span,
                 f"{files} down_revision from get_down_revision() (alembic-git-revisions), but {unavailable}: "
-                "heads and missing revisions are not checked in this folder; write revision_chain.json with "
+                "heads are not checked in this folder; write revision_chain.json with "
                 "`alembic-git-revisions <versions folder>` or lint a clone with its full history",
             )

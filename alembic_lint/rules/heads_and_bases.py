@@ -5,7 +5,9 @@ from collections.abc import Iterator, Sequence
 from alembic_lint.diagnostics import Diagnostic, Fix, Related, Span
 from alembic_lint.fix.recipes import HEADS_STRATEGIES, JoinHeads
 from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph.unknowns import head_doubts, label_doubts, merged, unknowable
 from alembic_lint.rules.base import Context, GraphRule, Option
+from alembic_lint.rules.held_back import held_back
 from alembic_lint.values import one_of, string
 
 
@@ -28,6 +30,11 @@ class MultipleHeads(GraphRule):
     branch. Heads of separate named branches (each carries, declared or
     inherited, a branch label the other lacks, such as `expand`/`contract`) are
     intentional and not reported.
+
+    Beside a file with a syntax error, the finding is held back (reported, with
+    the reason) when the unread part of that file could revise one of the heads
+    (it contains the head's id) or declare a branch label. Beside a file whose
+    `revision`/`down_revision` is computed (ALM009), heads are not reported.
 
     ## Why is this bad?
     Two branches each added a migration on the same parent and both were merged.
@@ -87,17 +94,21 @@ class MultipleHeads(GraphRule):
     )
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete:
-            return
         strategy = str(ctx.option(self, "heads-strategy"))
         main = str(ctx.option(self, "main-branch"))
         for head, others in _competitors(graph, graph.heads).items():
             if not others:
                 continue
+            doubts = head_doubts(graph, head, others)
+            if unknowable(doubts):
+                continue
             node = graph.nodes[head]
             competing = tuple(sorted((head, *others), key=lambda nid: graph.nodes[nid].order))
             recipe = JoinHeads(competing, strategy, main)  # type: ignore[arg-type]
-            if strategy == "merge":
+            fix: Fix | None
+            if doubts:
+                fix = None  # held back: a file with a syntax error may yet change which heads there are
+            elif strategy == "merge":
                 fix = Fix("Create a merge revision", applicability="safe", recipe=recipe)
             else:
                 fix = Fix("Re-chain the branch that arrived later onto the other head (git order)", recipe=recipe)
@@ -105,7 +116,7 @@ class MultipleHeads(GraphRule):
                 node.migration.path,
                 node.revision_span,
                 f"revision {head!r} is a head alongside {_quoted(others)}: `alembic upgrade head` will fail; "
-                f"set down_revision to the latest head or run `alembic merge heads`",
+                f"set down_revision to the latest head or run `alembic merge heads`{held_back(doubts)}",
                 fix=fix,
                 related=tuple(
                     Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other head {o!r}")
@@ -119,7 +130,10 @@ class MultipleBases(GraphRule):
 
     ## What it does
     Reports every base revision (`down_revision = None`) when another base exists
-    that is not on a different named branch.
+    that is not on a different named branch. Beside a file with a syntax error
+    whose unread part could still declare a branch label, the finding is held
+    back (reported, with the reason); when a computed value could, it is not
+    reported.
 
     ## Why is this bad?
     A second base usually means a migration was created with no parent (copied
@@ -147,7 +161,8 @@ class MultipleBases(GraphRule):
     name = "multiple-bases"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete:
+        doubts = merged(label_doubts(graph))  # only labels could tell these bases apart
+        if unknowable(doubts):
             return
         for base, others in _competitors(graph, graph.bases).items():
             if not others:
@@ -159,7 +174,7 @@ class MultipleBases(GraphRule):
                 node.migration.path,
                 span,
                 f"revision {base!r} is a base alongside {_quoted(others)}; set its down_revision to the "
-                f"revision it follows, or give each root its own branch label",
+                f"revision it follows, or give each root its own branch label{held_back(doubts)}",
                 related=tuple(
                     Related(graph.nodes[o].migration.path, graph.nodes[o].revision_span, f"other base {o!r}")
                     for o in others

@@ -4,8 +4,10 @@ from collections.abc import Iterator
 
 from alembic_lint.diagnostics import Diagnostic, Edit, Fix, Span
 from alembic_lint.graph import MissingReference, RevisionGraph
+from alembic_lint.graph.unknowns import merged, namers, unknowable
 from alembic_lint.parse import Value
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.held_back import held_back
 
 
 def _replace_fix(value: Value, replacement: str) -> Fix | None:
@@ -18,9 +20,7 @@ def _replace_fix(value: Value, replacement: str) -> Fix | None:
 
 
 def _missing(graph: RevisionGraph, kind: str) -> Iterator[MissingReference]:
-    for problem in graph.problems:
-        if isinstance(problem, MissingReference) and problem.kind == kind:
-            yield problem
+    return (problem for problem in graph.problems_of(MissingReference) if problem.kind == kind)
 
 
 class MissingDownRevision(GraphRule):
@@ -29,7 +29,10 @@ class MissingDownRevision(GraphRule):
     ## What it does
     Reports each `down_revision` entry that is not the id of a revision in the
     same script directory, and suggests a close id when there is one. A branch
-    label is not accepted here: alembic needs a full revision id.
+    label is not accepted here: alembic needs a full revision id. A file with a
+    syntax error cannot be the missing revision once its `revision` is read;
+    while some file's `revision` is computed (ALM009), ids that name nothing are
+    not reported (that file may be the one).
 
     ## Why is this bad?
     alembic fails on every command with a `KeyError` once it reaches the
@@ -58,9 +61,9 @@ class MissingDownRevision(GraphRule):
     name = "missing-down-revision"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        complete = graph.complete  # a pass over every node: once, not per problem
         for problem in _missing(graph, "down_revision"):
             fix = None
+            doubts = [] if problem.is_label else merged(namers(graph, problem.value.text))
             if problem.is_label:
                 heads = [h for h in graph.heads if problem.value.text in graph.labels.get(h, ())]
                 hint = f"; its head is {heads[0]!r}" if len(heads) == 1 else ""
@@ -70,8 +73,8 @@ class MissingDownRevision(GraphRule):
                 )
                 if len(heads) == 1:
                     fix = _replace_fix(problem.value, heads[0])
-            elif not complete:
-                continue  # it may name a revision we could not read
+            elif unknowable(doubts):
+                continue  # it may name a revision whose id is computed
             elif problem.suggestion:
                 message = (
                     f"down_revision {problem.value.text!r} names no revision in this folder; "
@@ -83,7 +86,7 @@ class MissingDownRevision(GraphRule):
                     f"down_revision {problem.value.text!r} names no revision in this folder; "
                     f"point it at an existing revision (None for a base)"
                 )
-            yield self.diagnostic(problem.migration.path, problem.value.span, message, fix=fix)
+            yield self.diagnostic(problem.migration.path, problem.value.span, message + held_back(doubts), fix=fix)
 
 
 class MissingDependency(GraphRule):
@@ -91,7 +94,10 @@ class MissingDependency(GraphRule):
 
     ## What it does
     Reports each `depends_on` entry that is neither the full id of a revision in
-    the same script directory nor a branch label declared there.
+    the same script directory nor a branch label declared there. When a file
+    with a syntax error could still declare it as a branch label (its unread
+    part contains the name), the finding is held back (reported, with the
+    reason); while a label or a `revision` is computed, it is not reported.
 
     ## Why is this bad?
     alembic fails on every command with a bare `KeyError` naming the entry.
@@ -115,9 +121,12 @@ class MissingDependency(GraphRule):
     name = "missing-dependency"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        if not graph.complete or graph.has_dynamic_labels:
-            return  # the entry may name something we could not read
+        if graph.has_dynamic_labels:
+            return  # the entry may name a label whose value is computed
         for problem in _missing(graph, "depends_on"):
+            doubts = merged(namers(graph, problem.value.text, labels=True))
+            if unknowable(doubts):
+                continue  # it may name a revision whose id is computed
             hint = (
                 f"; did you mean {problem.suggestion!r}?"
                 if problem.suggestion
@@ -126,6 +135,6 @@ class MissingDependency(GraphRule):
             yield self.diagnostic(
                 problem.migration.path,
                 problem.value.span,
-                f"depends_on {problem.value.text!r} names no revision or branch label{hint}",
+                f"depends_on {problem.value.text!r} names no revision or branch label{hint}{held_back(doubts)}",
                 fix=_replace_fix(problem.value, problem.suggestion) if problem.suggestion else None,
             )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.parse import Import, Migration
+from alembic_lint.project import project_root
 from alembic_lint.rules.base import Context, FileRule
 
 # Never application code, whatever the project holds.
@@ -16,16 +17,6 @@ _NEVER = frozenset({"alembic", "sqlalchemy", *sys.stdlib_module_names})
 def _under(module: str, prefixes: Iterable[str]) -> bool:
     """True when `module` is one of `prefixes` or inside one of them."""
     return any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes)
-
-
-def project_root(ctx: Context) -> Path | None:
-    """The folder holding the configuration file, else the script directory's parent."""
-    if ctx.settings.project_root is not None:
-        return ctx.settings.project_root
-    if ctx.root is None:
-        return None
-    script_dir = ctx.root.parent if ctx.root.name == "versions" else ctx.root
-    return script_dir.parent
 
 
 def _top_level_modules(root: Path) -> frozenset[str]:
@@ -117,7 +108,7 @@ class ModelImport(FileRule):
         cached = ctx.extra.get(self.code)
         if isinstance(cached, frozenset):
             return cached
-        root = project_root(ctx)
+        root = project_root(ctx.settings, ctx.root)
         found = frozenset(ctx.settings.first_party) | (_top_level_modules(root) if root is not None else frozenset())
         ctx.extra[self.code] = found
         return found

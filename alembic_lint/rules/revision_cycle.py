@@ -4,8 +4,10 @@ from collections import deque
 from collections.abc import Iterator
 
 from alembic_lint.diagnostics import Diagnostic, Related
-from alembic_lint.graph import Cycle, RevisionGraph
+from alembic_lint.graph import Cycle, RevisionGraph, Unknown
+from alembic_lint.graph.unknowns import merged, namers, unknowable
 from alembic_lint.rules.base import Context, GraphRule
+from alembic_lint.rules.held_back import held_back
 
 
 def _cycle_path(graph: RevisionGraph, start: str, members: frozenset[str], dependency: bool) -> list[str]:
@@ -34,12 +36,31 @@ def _cycle_path(graph: RevisionGraph, start: str, members: frozenset[str], depen
     return [start, start]
 
 
+def _doubts(graph: RevisionGraph, cycle: Cycle) -> list[Unknown]:
+    """A dependency cycle closed through a branch label holds only while that label is whose
+    it is: a file with a syntax error may declare it first."""
+    if not cycle.dependency:
+        return []
+    members = set(cycle.members)
+    labels = [
+        value.text
+        for nid in cycle.members
+        if (depends := graph.nodes[nid].migration.depends_on) is not None
+        for value in depends.items
+        if value.kind == "str" and value.text not in graph.nodes and graph.resolve(value.text) in members
+    ]
+    return merged(doubt for label in labels for doubt in namers(graph, label, labels=True))
+
+
 class RevisionCycle(GraphRule):
     """Revisions that, following `down_revision` (or `depends_on`), lead back to themselves.
 
     ## What it does
     Reports each revision that sits in a cycle, and names the cycle. Revisions
-    merely stacked on top of a cycle are not reported.
+    merely stacked on top of a cycle are not reported. A dependency cycle closed
+    through a branch label is held back (reported, with the reason) while a file
+    with a syntax error could still declare that label first. alembic's own
+    check can miss a dependency cycle when other heads exist; this rule does not.
 
     ## Why is this bad?
     alembic refuses to run any command: "Cycle is detected in revisions". A
@@ -64,8 +85,9 @@ class RevisionCycle(GraphRule):
     name = "revision-cycle"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for problem in graph.problems:
-            if not isinstance(problem, Cycle):
+        for problem in graph.problems_of(Cycle):
+            doubts = _doubts(graph, problem)
+            if unknowable(doubts):
                 continue
             members = frozenset(problem.members)
             for nid in problem.members:
@@ -80,7 +102,8 @@ class RevisionCycle(GraphRule):
                     node.migration.path,
                     span,
                     f"revision {nid!r} is in a {'dependency ' if problem.dependency else ''}cycle "
-                    f"({loop}, following {what}); point one {what} in it at a revision outside the cycle",
+                    f"({loop}, following {what}); point one {what} in it at a revision outside the cycle"
+                    f"{held_back(doubts)}",
                     related=tuple(
                         Related(
                             graph.nodes[m].migration.path, graph.nodes[m].revision_span, f"also in the cycle: {m!r}"

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.graph import RevisionGraph
-from alembic_lint.parse import ParseFailure
 from alembic_lint.rules.base import Context, GraphRule
 
 UNREADABLE = ("read", "decode")  # the ParseFailure kinds this rule reports (ALM000 has the rest)
@@ -16,11 +15,16 @@ class UnreadableFile(GraphRule):
     ## What it does
     Reports a file of a versions folder that cannot be read (a dangling symbolic
     link, a link loop, no permission, deleted while being checked) or whose bytes
-    are not text in its declared encoding. A link in the versions folder, or a
-    versions folder that is a link, whose target is outside the repository is not
-    read at all (a pull request could point it at `/proc/self/environ`), and is
-    reported the same way; `--allow-outside PATH` reads it. The rest of the folder
-    is still checked.
+    are not text in its declared encoding. The rest of the folder is still checked.
+    A file whose bytes do not decode is still read, with U+FFFD for each bad
+    byte, as ALM000 reads a file with a syntax error: its revision variables stay
+    in the graph unless one of them holds a bad byte. A file that cannot be read
+    at all could hold any revision: the graph findings it could change (a
+    dangling id, heads) are held back, reported with the reason. A link in the
+    versions folder, or a versions folder that is a link, whose target is outside
+    the repository is not read at all (a pull request could point it at
+    `/proc/self/environ`), and is reported the same way; `--allow-outside PATH`
+    reads it.
 
     ## Why is this bad?
     alembic loads every file of the versions folder for every command: one it
@@ -42,6 +46,6 @@ class UnreadableFile(GraphRule):
     name = "unreadable-file"
 
     def check(self, graph: RevisionGraph, ctx: Context) -> Iterator[Diagnostic]:
-        for failure in graph.opaque:
-            if isinstance(failure, ParseFailure) and failure.kind in UNREADABLE:
+        for failure in graph.failures():
+            if failure.kind in UNREADABLE:
                 yield self.diagnostic(failure.path, failure.span, failure.message)

@@ -1,22 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic, Edit, Fix, Span
-from alembic_lint.noqa import Directive, NoqaCode, Suppressions
-from alembic_lint.rules.base import Rule
+from alembic_lint.noqa import Directive, NoqaCode
+from alembic_lint.rules.base import Context, FileSuppressions, SuppressionRule
 
 OWN_PREFIX = "ALM"
 
 
-class UnusedNoqa(Rule):
+class UnusedNoqa(SuppressionRule):
     """A suppression comment that suppresses nothing.
 
     ## What it does
     Reports `# noqa: ALM...` codes and `# alembic-lint: noqa` directives that
-    silenced no finding, and `ALM` codes that name no rule. It runs after the
-    suppressions (it is neither a file nor a graph rule), and is off by default.
+    silenced no finding, and `ALM` codes that name no rule. It is a suppression
+    rule: it runs after the suppressions, on what they silenced. Off by default.
 
     To stay correct when other linters share the comment, it only judges what
     is surely its own: a bare `# noqa` (maybe meant for flake8 or ruff) and
@@ -47,41 +46,27 @@ class UnusedNoqa(Rule):
     code = "ALM900"
     name = "unused-noqa"
     default = False
-    severity = "warning"
 
-    def check_file(
-        self,
-        path: Path,
-        suppressions: Suppressions,
-        used: Collection[tuple[int, int]],
-        active: Collection[str],
-        all_codes: Collection[str],
-    ) -> Iterator[tuple[int, Diagnostic]]:
-        """(directive index, diagnostic) for one file. `used` holds (directive index, code
-        index or -1 for a blanket directive) pairs that silenced something; `active` the
-        codes that ran on the file."""
-        for index, directive in enumerate(suppressions.directives):
+    def check(self, file: FileSuppressions, ctx: Context) -> Iterator[Diagnostic]:
+        for index, directive in enumerate(file.suppressions.directives):
             if not directive.codes:
-                if directive.file_level and (index, -1) not in used and set(all_codes) <= set(active):
-                    yield (
-                        index,
-                        self.diagnostic(
-                            path,
-                            directive.span,
-                            "unused `alembic-lint: noqa` directive: nothing in this file is reported; remove it",
-                            fix=_removal_fix(directive, ()),
-                        ),
+                if directive.file_level and (index, -1) not in file.used and file.known <= file.ran:
+                    yield self.diagnostic(
+                        file.path,
+                        directive.span,
+                        "unused `alembic-lint: noqa` directive: nothing in this file is reported; remove it",
+                        fix=_removal_fix(directive, ()),
                     )
                 continue
             unused: list[NoqaCode] = []
             unknown: list[NoqaCode] = []
             for position, code in enumerate(directive.codes):
-                if (index, position) in used or not code.code.startswith(OWN_PREFIX):
+                if (index, position) in file.used or not code.code.startswith(OWN_PREFIX):
                     continue
-                rules = [c for c in all_codes if c.startswith(code.code)]
+                rules = [c for c in file.known if c.startswith(code.code)]
                 if not rules:
                     unknown.append(code)
-                elif self.code not in rules and all(c in active for c in rules):
+                elif self.code not in rules and all(c in file.ran for c in rules):
                     unused.append(code)
             if not unused and not unknown:
                 continue
@@ -92,14 +77,11 @@ class UnusedNoqa(Rule):
                 details.append("unknown: " + ", ".join(c.code for c in unknown))
             everything = len(unused) + len(unknown) == len(directive.codes)
             where = "file-level `alembic-lint: noqa`" if directive.file_level else "`noqa`"
-            yield (
-                index,
-                self.diagnostic(
-                    path,
-                    directive.span,
-                    f"unused {where} directive ({'; '.join(details)}); remove {'it' if everything else 'those codes'}",
-                    fix=_removal_fix(directive, [*unused, *unknown]),
-                ),
+            yield self.diagnostic(
+                file.path,
+                directive.span,
+                f"unused {where} directive ({'; '.join(details)}); remove {'it' if everything else 'those codes'}",
+                fix=_removal_fix(directive, [*unused, *unknown]),
             )
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from alembic_lint import noqa
 from alembic_lint.diagnostics import Edit, Span
-from alembic_lint.source import split_lines
-from alembic_lint_lsp import fixes, noqa
+from alembic_lint_lsp import fixes
 from alembic_lint_lsp.positions import Lines
 from alembic_lint_lsp.server import AlembicLintServer, guarded, server
 
@@ -39,7 +39,7 @@ async def code_action(ls: AlembicLintServer, params: types.CodeActionParams) -> 
     lines = Lines(text, ls.encoding)
     start = ls.position(lines, params.range.start)
     end = ls.position(lines, params.range.end)
-    comments = noqa.Comments(split_lines(text))
+    comments = noqa.Comments(text)
     newline = "\r\n" if "\r\n" in text else "\n"
     document_uri = params.text_document.uri
     cache: dict[Path, Lines] = {path: lines}

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from alembic_lint import noqa
 from alembic_lint.diagnostics import Span
 from alembic_lint.parse import Migration, Value
 from alembic_lint.rules import RULES_BY_CODE
 from alembic_lint.source import split_lines
-from alembic_lint_lsp import navigation, noqa
+from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines
 from alembic_lint_lsp.server import AlembicLintServer, guarded, path_of, server
 from alembic_lint_lsp.session import FolderState
@@ -49,14 +50,14 @@ async def hover(ls: AlembicLintServer, params: types.HoverParams) -> types.Hover
     path = path_of(params.text_document.uri)
     if path is None:
         return None
-    lines = ls.lines(path)
+    text = ls.session.text_of(path)
+    lines = Lines(text, ls.encoding)
     line, col = ls.position(lines, params.position)
-    for written in noqa.codes_at(lines.line(line), line):
+    for written in noqa.scan(text or "").codes_on(line):
         rule = RULES_BY_CODE.get(written.code)
-        if rule is not None and written.col <= col <= written.end_col:
-            span = Span(line, written.col, line, written.end_col)
-            text = f"**{rule.code}** `{rule.name}`\n\n{rule.documentation()}\n\n{rule.url()}"
-            return types.Hover(_markup(ls, text), ls.range(lines, span))
+        if rule is not None and written.span.col <= col <= written.span.end_col:
+            doc = f"**{rule.code}** `{rule.name}`\n\n{rule.documentation()}\n\n{rule.url()}"
+            return types.Hover(_markup(ls, doc), ls.range(lines, written.span))
     hit = await _value_under_cursor(ls, params)
     if hit is None:
         return None

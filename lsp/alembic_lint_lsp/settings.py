@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_lint.config import ConfigError, resolve_settings
-from alembic_lint.settings import RuleSelection, Settings, UnknownSelector, check_selector
+from alembic_lint.rules.selection import UnknownSelector, check_selector
+from alembic_lint.settings import RuleSelection, Settings
 
 logger = logging.getLogger(__name__)
 

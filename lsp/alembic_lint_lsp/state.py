@@ -9,13 +9,12 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
-from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph import RevisionGraph, graph_key
 from alembic_lint.lint import FileRuleMemo, parse_files
-from alembic_lint.parse import Migration, ParseFailure, parse_migration
+from alembic_lint.parse import Parsed, parse_migration
 from alembic_lint.source import DecodeError, decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
-Parsed = Migration | ParseFailure
 Report = dict[Path, tuple[Diagnostic, ...]]
 
 
@@ -30,10 +29,7 @@ class Entry:
     @property
     def graph_key(self) -> object:
         """What the revision graph reads from this file: equal keys give the same graph."""
-        parsed = self.parsed
-        if isinstance(parsed, ParseFailure):
-            return parsed
-        return (parsed.path, parsed.revision, parsed.down_revision, parsed.branch_labels, parsed.depends_on)
+        return graph_key(self.parsed)
 
 
 def swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
@@ -42,6 +38,7 @@ def swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
         if node.migration is old:
             node.migration = new  # type: ignore[assignment]
     graph.opaque = [new if item is old else item for item in graph.opaque]
+    graph.recovered = [new if item is old else item for item in graph.recovered]  # type: ignore[misc]
     problems = []
     for problem in graph.problems:
         changes = {}

@@ -11,6 +11,7 @@ import pytest
 from alembic_lint import parallel
 from alembic_lint.cli import main
 from alembic_lint.lint import parse_files
+from alembic_lint.parse import ParseFailure
 from benchmarks.generate import generate
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="workers need fork")
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darw
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated project, plus files every parser path must agree on: broken syntax, a
-    latin-1 cookie, undecodable bytes, a BOM, CR line ends, and a link to nowhere."""
+    """A generated project, plus files every parser path must agree on: broken syntax and
+    undecodable bytes (recovered, and too early to recover), a latin-1 cookie, a BOM, CR
+    line ends, and a link to nowhere."""
     root = tmp_path_factory.mktemp("parallel") / "project"
     generate(root, 150, heads=2, seed=7)
     versions = root / "migrations" / "versions"
@@ -33,6 +35,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         + functions
     )
     (versions / "zz_bad_bytes.py").write_bytes(b'revision = "zz3"\ndown_revision = None\nx = "\xff"\n')
+    (versions / "zz_broken_early.py").write_text('"""no revision before the error"""\ndown_revision = (\n')
+    (versions / "zz_bad_bytes_in_id.py").write_bytes(b'revision = "zz\xff6"\n')
     (versions / "zz_bom.py").write_bytes(b'\xef\xbb\xbfrevision = "zz4"\ndown_revision = "zz2"\n' + functions)
     cr = b'revision = "zz5"\rdown_revision = "zz4"\rbranch_labels = ("x",)\r' + functions.replace(b"\n", b"\r")
     (versions / "zz_cr.py").write_bytes(cr)
@@ -45,8 +49,20 @@ def test_parallel_and_serial_parse_are_identical(project: Path) -> None:
     serial = parse_files(paths, jobs=1)
     for jobs in (2, 3):
         assert parse_files(paths, jobs=jobs) == serial
-    kinds = {type(p).__name__ + ":" + getattr(p, "kind", "") for p in serial}
-    assert kinds == {"Migration:", "ParseFailure:syntax", "ParseFailure:decode", "ParseFailure:read"}
+    kinds = {
+        f"ParseFailure:{p.kind}"
+        if isinstance(p, ParseFailure)
+        else f"Migration:{p.recovered.message if p.recovered else ''}"
+        for p in serial
+    }
+    assert kinds == {
+        "Migration:",
+        "Migration:syntax error: '(' was never closed",
+        "Migration:cannot decode byte 0xff as utf-8",
+        "ParseFailure:syntax",
+        "ParseFailure:decode",
+        "ParseFailure:read",
+    }
 
 
 def test_parallel_and_serial_keys_are_identical(project: Path) -> None:
@@ -69,15 +85,27 @@ def test_cli_output_is_the_same_with_workers(project: Path, monkeypatch, capsys)
     assert capsys.readouterr() == serial
     v = "migrations/versions"
     # The generated alembic.ini names a postgresql URL: the operation-safety rules run too, on
-    # operation facts that crossed the process boundary (they must agree as well).
-    lines = serial.out.splitlines(keepends=True)
+    # operation facts that crossed the process boundary (they must agree as well). Broken files
+    # keep what they still say: the generated project's two heads and the extra bases are
+    # reported beside them (issue 10), not hidden. (The messages: tests/fixtures/graph.)
+    lines = serial.out.splitlines()
     assert any(" ALM301 " in line for line in lines)
-    assert "".join(line for line in lines if " ALM3" not in line) == (
-        f"{v}/zz_bad_bytes.py:3:6: ALM011 cannot decode byte 0xff as utf-8\n"
-        f"{v}/zz_broken.py:2:17: ALM000 syntax error: '(' was never closed\n"
-        f"{v}/zz_dangling_link.py:1:1: ALM011 cannot read file: No such file or directory\n"
-    )
-    assert serial.err.startswith("Found ") and "(1 ALM000, 2 ALM011, " in serial.err
+    assert [line.split(" ", 2)[:2] for line in lines if " ALM3" not in line] == [
+        [f"{v}/269ef2a74de4_initial_schema.py:16:50:", "ALM005"],
+        [f"{v}/86414ce3b0cc_add_payments.py:15:17:", "ALM001"],
+        [f"{v}/eb7f91c3098c_merge_heads.py:13:12:", "ALM001"],
+        [f"{v}/zz_bad_bytes.py:1:12:", "ALM001"],
+        [f"{v}/zz_bad_bytes.py:2:17:", "ALM005"],
+        [f"{v}/zz_bad_bytes.py:3:6:", "ALM011"],
+        [f"{v}/zz_bad_bytes_in_id.py:1:15:", "ALM011"],
+        [f"{v}/zz_broken.py:1:12:", "ALM001"],
+        [f"{v}/zz_broken.py:2:17:", "ALM000"],
+        [f"{v}/zz_broken_early.py:2:17:", "ALM000"],
+        [f"{v}/zz_cr.py:1:12:", "ALM001"],
+        [f"{v}/zz_dangling_link.py:1:1:", "ALM011"],
+        [f"{v}/zz_latin1.py:7:17:", "ALM005"],
+    ]
+    assert serial.err.startswith("Found ") and "(2 ALM000, 5 ALM001, 3 ALM005, 3 ALM011)" in serial.err
 
 
 @pytest.mark.parametrize("misbehaviour", ["dies", "sends-short-lists"])

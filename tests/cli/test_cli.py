@@ -51,13 +51,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_migration: Ca
 # -- paths and subcommands -------------------------------------------------------------
 @pytest.mark.usefixtures("project")
 def test_default_path_is_the_current_folder() -> None:
-    assert run() == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run() == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 @pytest.mark.usefixtures("project")
 @pytest.mark.parametrize("argv", [["check"], ["check", "."], ["check", "versions"], ["versions"], ["./versions/"]])
 def test_check_is_the_default_command(argv: list[str]) -> None:
-    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 1)
+    assert run(*argv) == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 1)
 
 
 def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,11 +73,11 @@ def test_a_folder_named_like_a_subcommand(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.usefixtures("project")
 def test_a_file_argument_shows_only_that_files_findings() -> None:
     # The whole folder is analysed: c3 is a head only because of b2.
-    assert run("versions/c3.py") == (C3, "Found 1 problem (1 ALM001) in 1 file.\n", 1)
+    assert run("versions/c3.py") == (C3, "Found 1 problem in 1 file: 1 error (1 ALM001).\n", 1)
     assert run("versions/a1.py") == ("", "All checks passed (1 file).\n", 0)
     assert run("versions/c3.py", "versions/d4.py") == (
         C3 + D4,
-        "Found 2 problems (1 ALM001, 1 ALM002) in 2 files.\n",
+        "Found 2 problems in 2 files: 2 errors (1 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -91,7 +91,7 @@ def test_several_folders_are_sorted_together(project: Path, write_migration: Cal
     )
     assert run("versions", "other") == (
         other + B2 + C3 + D4,
-        "Found 4 problems (2 ALM001, 2 ALM002) in 5 files.\n",
+        "Found 4 problems in 5 files: 4 errors (2 ALM001, 2 ALM002).\n",
         1,
     )
 
@@ -100,7 +100,7 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
     (project / "elsewhere").mkdir()
     monkeypatch.chdir(project / "elsewhere")
     out, err, code = run(str(project / "versions" / "d4.py"))
-    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem (1 ALM002) in 1 file.\n", 1)
+    assert (out, err, code) == (f"{project}/{D4}", "Found 1 problem in 1 file: 1 error (1 ALM002).\n", 1)
 
 
 # -- selecting rules ----------------------------------------------------------------------
@@ -108,19 +108,19 @@ def test_paths_outside_the_current_folder_are_absolute(project: Path, monkeypatc
 @pytest.mark.parametrize(
     ("options", "stdout", "summary"),
     [
-        (["--select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "missing-down-revision"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "multiple-heads"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem (1 ALM002) in 4 files."),
-        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems (2 ALM001) in 4 files."),
-        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files."),
+        (["--select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "missing-down-revision"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "multiple-heads"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM0", "--ignore", "ALM001"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
+        (["--select", "ALM001", "--ignore", "ALM0"], B2 + C3, "Found 2 problems in 4 files: 2 errors (2 ALM001)."),
+        (["--select", "ALM001,ALM002"], B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002)."),
         (
             ["--select", "ALM001", "--select", "ALM002"],
             B2 + C3 + D4,
-            "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.",
+            "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).",
         ),
-        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem (1 ALM002) in 4 files."),
+        (["--select", "ALM005", "--extend-select", "ALM002"], D4, "Found 1 problem in 4 files: 1 error (1 ALM002)."),
         (["--select", "ALL", "--ignore", "ALM00,ALM105"], "", "All checks passed (4 files)."),
         (["--ignore", "ALM"], "", "All checks passed (4 files)."),
     ],
@@ -169,7 +169,7 @@ def test_json_format() -> None:
     ]
     assert run("--format", "json") == (
         json.dumps(expected, indent=2) + "\n",
-        "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n",
+        "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n",
         1,
     )
 
@@ -182,7 +182,7 @@ def test_json_format_when_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.usefixtures("project")
 def test_exit_zero() -> None:
-    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n", 0)
+    assert run("--exit-zero") == (B2 + C3 + D4, "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n", 0)
 
 
 def test_version() -> None:
@@ -229,7 +229,7 @@ def test_unknown_option() -> None:
             "<base> -> 5b7d8c1d4e9a (branchpoint), initial migration\n",
         ),
         (
-            "clean_airflow_none_label",
+            "alm010_airflow_none_label",
             ["airflow"],
             "13eb55f81627 -> 338e90f54d61 (None) (head), More logging into task_instance.\n"
             "1507a7289a2f -> 13eb55f81627 (None), Maintain history for compatibility with earlier migrations.\n"
@@ -291,9 +291,17 @@ def test_graph_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_graph_names_the_files_it_could_not_place(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "alm000_syntax_error")
+    # Its revision is read from the lines before the syntax error; its down_revision is after it.
     assert run("graph") == (
-        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n",
-        "alembic-lint: versions/c7e9a1b3d5f4_add_phone.py: not in the graph: syntax error: invalid syntax\n",
+        "a1f3c5e7b9d2 -> b4d6f8a0c2e1 (head), add email\n<base> -> a1f3c5e7b9d2, create users\n"
+        "<unknown> -> c7e9a1b3d5f4 (head), add phone\n",
+        "",
+        0,
+    )
+    monkeypatch.chdir(FIXTURES / "alm011_bad_cookie")  # nothing recoverable: not in the graph
+    assert run("graph") == (
+        "<base> -> 0c1d2e3f4a5b (head), create produit\n",
+        "alembic-lint: versions/1d2e3f4a5b6c_ajout_du_prix_unitaire.py: not in the graph: unknown encoding: uft-8\n",
         0,
     )
 
@@ -332,27 +340,29 @@ F6 = "revision id 'f-6' contains '-', which alembic does not allow (@ - + :); re
 
 @pytest.mark.usefixtures("project")
 def test_an_unreadable_file_dangling_symlink() -> None:
-    # A finding like any other (exit 1), and the rest of the folder is still checked.
+    # A finding like any other (exit 1), and the rest of the folder is still checked: what the
+    # unread file could change (heads, dangling ids) is reported, held back, not hidden (issue 10).
     Path("versions/e5.py").symlink_to("gone.py")
     Path("versions/f6.py").write_text("revision = 'f-6'\ndown_revision = 'c3'\n" + BODY)
     e5 = "versions/e5.py:1:1: ALM011 cannot read file: No such file or directory\n"
-    assert run() == (
-        f"{e5}versions/f6.py:1:12: ALM008 {F6}\n",
-        "Found 2 problems (1 ALM008, 1 ALM011) in 6 files.\n",
-        1,
-    )
-    assert run("--format", "json", "--exit-zero") == (
-        json.dumps(
-            [
-                _finding("versions/e5.py", 1, 1, 1, "ALM011", "unreadable-file", UNREAD),
-                _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6),
-            ],
-            indent=2,
-        )
-        + "\n",
-        "Found 2 problems (1 ALM008, 1 ALM011) in 6 files.\n",
-        0,
-    )
+    note = " (held back: e5.py could not be read, its {} unknown)"
+    heads = note.format("revision and branch_labels are")
+    b2 = B2.replace("alongside 'c3'", "alongside 'f-6'").replace("\n", heads + "\n")
+    d4 = D4.replace("\n", note.format("revision is") + "\n")
+    f6_head = f"versions/f6.py:1:12: ALM001 revision 'f-6' is a head alongside 'b2': {HEADS}{heads}\n"
+    summary = "Found 5 problems in 6 files: 5 errors (2 ALM001, 1 ALM002, 1 ALM008, 1 ALM011).\n"
+    assert run() == (b2 + d4 + e5 + f6_head + f"versions/f6.py:1:12: ALM008 {F6}\n", summary, 1)
+    out, err, code = run("--format", "json", "--exit-zero")
+    assert [(item["path"], item["code"]) for item in json.loads(out)] == [
+        ("versions/b2.py", "ALM001"),
+        ("versions/d4.py", "ALM002"),
+        ("versions/e5.py", "ALM011"),
+        ("versions/f6.py", "ALM001"),
+        ("versions/f6.py", "ALM008"),
+    ]
+    assert json.loads(out)[2] == _finding("versions/e5.py", 1, 1, 1, "ALM011", "unreadable-file", UNREAD)
+    assert json.loads(out)[-1] == _finding("versions/f6.py", 1, 12, 17, "ALM008", "invalid-revision", F6)
+    assert (err, code) == (summary, 0)
     # Given as an argument, a dangling link is a path that does not exist: a usage error.
     assert run("versions/e5.py") == ("", "alembic-lint: error: versions/e5.py: no such file or directory\n", 2)
 
@@ -364,8 +374,11 @@ UNREAD = "cannot read file: No such file or directory"
 def test_an_unreadable_file_symlink_loop() -> None:
     Path("versions/e5.py").symlink_to("e5.py")
     out, err, code = run("versions")
-    assert (out.splitlines()[0], err.endswith(" in 5 files.\n"), code) == (
-        "versions/e5.py:1:1: ALM011 cannot read file: Too many levels of symbolic links",
+    loop = "versions/e5.py:1:1: ALM011 cannot read file: Too many levels of symbolic links\n"
+    held = " (held back: e5.py could not be read, its {} unknown)\n"
+    b2, c3 = (h.replace("\n", held.format("revision and branch_labels are")) for h in (B2, C3))
+    assert (out, err.endswith(" in 5 files: 4 errors (2 ALM001, 1 ALM002, 1 ALM011).\n"), code) == (
+        b2 + c3 + D4.replace("\n", held.format("revision is")) + loop,
         True,
         1,
     )
@@ -442,7 +455,7 @@ def test_a_configuration_that_cannot_be_resolved_is_a_finding(
         (tmp_path / rel).write_text(text)
     monkeypatch.chdir(tmp_path)
     finding = finding.format(tmp=tmp_path)
-    assert run() == (f"{finding}\n", "Found 1 problem (1 ALM012) in 1 file.\n", 1)
+    assert run() == (f"{finding}\n", "Found 1 problem in 1 file: 1 error (1 ALM012).\n", 1)
     assert run("--ignore", "ALM012") == ("", "All checks passed (0 files).\n", 0)
     assert run("graph") == ("", f"alembic-lint: error: {finding}\n", 2)  # nothing left to draw
 
@@ -487,7 +500,7 @@ def test_statistics_with_every_format(output_format: str) -> None:
 
     assert set(FORMAT_NAMES) == {"text", "full", "grouped", "json", "json-lines", "github", "gitlab", "sarif", "junit"}
     out, err, code = run("--statistics", "--format", output_format)
-    summary = "Found 3 problems (2 ALM001, 1 ALM002) in 4 files.\n"
+    summary = "Found 3 problems in 4 files: 3 errors (2 ALM001, 1 ALM002).\n"
     if output_format == "json":
         assert (json.loads(out), err, code) == (
             [

@@ -46,11 +46,15 @@ DANGLING = (
 def test_default_rules_on_a_copy_of_the_examples(shop: Path) -> None:
     assert run(["--isolated", "shop"]) == (
         HEADS + OTHER_HEAD + DANGLING,
-        "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n",
+        "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n",
         1,
     )
     # Without --isolated: no configuration anywhere above the copy, same answer.
-    assert run(["shop"]) == (HEADS + OTHER_HEAD + DANGLING, "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n", 1)
+    assert run(["shop"]) == (
+        HEADS + OTHER_HEAD + DANGLING,
+        "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n",
+        1,
+    )
 
 
 def test_the_copy_configured_and_suppressed(shop: Path) -> None:
@@ -74,6 +78,6 @@ def test_the_copy_configured_and_suppressed(shop: Path) -> None:
         "down_revision is 2b3c4d5e6f7a; update the docstring (alembic reads only the variable)\n"
         f"{V}/4d5e6f7a8b9c_add_status_to_orders.py:27:27: ALM900 unused `noqa` directive (unused: ALM102); "
         "remove it\n",
-        "Found 3 problems (1 ALM001, 1 ALM105, 1 ALM900) in 5 files.\n",
+        "Found 3 problems in 5 files: 1 error (1 ALM001), 2 warnings (1 ALM105, 1 ALM900).\n",
         1,
     )

@@ -151,7 +151,7 @@ def test_a_versions_folder_beside_an_alembic_ini_without_env_py(
     out, err, code = run("versions/5e_third.py")  # linted by its layout, and the configuration says why
     assert ([line.split(": ")[1][:6] for line in out.splitlines()], err, code) == (
         ["ALM012", "ALM001"],
-        "Found 2 problems (1 ALM001, 1 ALM012) in 2 files.\n",
+        "Found 2 problems in 2 files: 2 errors (1 ALM001, 1 ALM012).\n",
         1,
     )
     assert out.splitlines()[0] == f"alembic.ini:1:1: {no_location}"

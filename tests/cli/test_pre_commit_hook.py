@@ -109,7 +109,7 @@ def test_try_repo_runs_the_hook_on_a_project(tmp_path: Path) -> None:
         "`alembic merge heads`",
         f"{v}/5e6f7a8b9c0d_index_orders_by_user.py:16:50: ALM002 down_revision '9f8e7d6c5b4a' names no "
         "revision in this folder; point it at an existing revision (None for a base)",
-        "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.",
+        "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).",
     ):
         assert line in output.splitlines(), output
 

@@ -20,7 +20,7 @@ def test_example_project_reports_two_heads_and_a_dangling_down_revision(capsys, 
         f"{v}/5e6f7a8b9c0d_index_orders_by_user.py:16:50: ALM002 down_revision '9f8e7d6c5b4a' names no "
         "revision in this folder; point it at an existing revision (None for a base)\n"
     )
-    assert captured.err == "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n"
+    assert captured.err == "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n"
 
 
 def test_parsing_does_not_leak_compile_warnings(recwarn):

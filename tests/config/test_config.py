@@ -14,7 +14,8 @@ import pytest
 from alembic_lint.cli import main
 from alembic_lint.config import KEYS, find_config, load_settings
 from alembic_lint.rules import RULES
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -117,6 +118,7 @@ def test_defaults() -> None:
         "ALM007",
         "ALM008",
         "ALM009",
+        "ALM010",
         "ALM011",
         "ALM012",
         "ALM101",
@@ -404,12 +406,12 @@ def test_version_locations_replace_discovery(tmp_path: Path, monkeypatch: pytest
         "write the schema changes or delete this migration\n"
         "db/schema/b2_second.py:12:5: ALM104 upgrade() does nothing (an autogenerate run that found no changes?); "
         "write the schema changes or delete this migration\n",
-        "Found 3 problems (3 ALM104) in 3 files.\n",
+        "Found 3 problems in 3 files: 3 warnings (3 ALM104).\n",
         1,
     )
     # A path inside a location limits the report to the files under it (the graph stays whole).
     out, err, code = run(["db/schema/2024"])
-    assert (out.count("\n"), err) == (1, "Found 1 problem (1 ALM104) in 1 file.\n")
+    assert (out.count("\n"), err) == (1, "Found 1 problem in 1 file: 1 warning (1 ALM104).\n")
     (tmp_path / "elsewhere").mkdir()
     assert run(["elsewhere"]) == (
         "",
@@ -472,7 +474,7 @@ def test_rule_table_changes_a_rules_severity(tmp_path: Path) -> None:
 
 def test_rule_options_and_groups() -> None:
     from alembic_lint.rules.base import Context, Option, Rule
-    from alembic_lint.settings import matches
+    from alembic_lint.rules.selection import matches
     from alembic_lint.values import boolean
 
     class Demo(Rule):

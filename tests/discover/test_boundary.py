@@ -69,7 +69,7 @@ def test_version_locations_naming_a_folder_outside(places: tuple[Path, Path]) ->
     assert shown["text"] == (
         1,
         f"alembic.ini:3:1: ALM012 version_locations '{other}' is outside the repository {repo}: not read\n",
-        "Found 1 problem (1 ALM012) in 3 files.\n",
+        "Found 1 problem in 3 files: 1 error (1 ALM012).\n",
     )
     assert shown["full"][1] == (
         "alembic.ini:3:1: ALM012 [unresolved-configuration] "
@@ -91,14 +91,18 @@ def test_a_link_in_versions_pointing_outside(places: tuple[Path, Path]) -> None:
     assert shown["text"] == (
         1,
         f"migrations/versions/c.py:1:1: ALM011 resolves to {other / 'x.py'}, outside the repository {repo}: not read\n",
-        "Found 1 problem (1 ALM011) in 2 files.\n",
+        "Found 1 problem in 2 files: 1 error (1 ALM011).\n",
     )
     assert shown["full"][1] == (
         "migrations/versions/c.py:1:1: ALM011 [unreadable-file] "
         f"resolves to {other / 'x.py'}, outside the repository {repo}: not read\n"
     )
     assert_nothing_from_outside(shown)
-    assert run_cli("migrations/versions/c.py") == (1, shown["text"][1], "Found 1 problem (1 ALM011) in 1 file.\n")
+    assert run_cli("migrations/versions/c.py") == (
+        1,
+        shown["text"][1],
+        "Found 1 problem in 1 file: 1 error (1 ALM011).\n",
+    )
     allowed = run_cli(".", "--format", "full", "--allow-outside", str(other))
     assert allowed[0] == 1 and SECRET in allowed[1]
 
@@ -119,7 +123,7 @@ def test_a_linked_versions_folder_pointing_outside(places: tuple[Path, Path]) ->
     (repo / "migrations/versions").symlink_to(other, target_is_directory=True)
     shown = outputs()
     finding = f"migrations/versions:1:1: ALM011 resolves to {other}, outside the repository {repo}: not read\n"
-    assert shown["text"] == (1, finding, "Found 1 problem (1 ALM011) in 0 files.\n")
+    assert shown["text"] == (1, finding, "Found 1 problem in 0 files: 1 error (1 ALM011).\n")
     assert_nothing_from_outside(shown)
     allowed = run_cli(".", "--format", "full", "--allow-outside", str(other))
     assert allowed[0] == 1 and SECRET in allowed[1]
@@ -145,7 +149,7 @@ def test_a_link_to_proc_self_environ(places: tuple[Path, Path]) -> None:
 
     where = f"outside the repository {repo}: not read"
     finding = f"migrations/versions/c.py:1:1: ALM011 resolves to /proc/self/environ, {where}\n"
-    assert run(".") == (1, finding, "Found 1 problem (1 ALM011) in 2 files.\n")
+    assert run(".") == (1, finding, "Found 1 problem in 2 files: 1 error (1 ALM011).\n")
     shown = {name: run(".", "--format", name) for name in FORMAT_NAMES}
     assert_nothing_from_outside(shown, ENV_SECRET)
     allowed = run(".", "--format", "full", "--allow-outside", "/proc")
@@ -161,7 +165,7 @@ def test_script_location_outside(places: tuple[Path, Path]) -> None:
         1,
         f"alembic.ini:2:1: ALM012 script_location '../other/scripts' resolves to {other.parent / 'scripts'}, "
         f"outside the repository {repo}: not read\n",
-        "Found 1 problem (1 ALM012) in 3 files.\n",  # the script directory laid out beside it is still linted
+        "Found 1 problem in 3 files: 1 error (1 ALM012).\n",  # the script directory laid out beside it is still linted
     )
     assert_nothing_from_outside(shown)
     allowed = run_cli(".", "--format", "full", "--allow-outside", str(other.parent))
@@ -184,7 +188,7 @@ def test_a_script_location_package_resource_outside(places: tuple[Path, Path]) -
         "alembic.ini:2:1: ALM012 script_location 'outpkg:migrations' resolves to "
         f"{other.parent / 'outpkg/migrations'}, "
         f"outside the repository {repo}: not read\n",
-        "Found 1 problem (1 ALM012) in 3 files.\n",  # the script directory laid out beside it is still linted
+        "Found 1 problem in 3 files: 1 error (1 ALM012).\n",  # the script directory laid out beside it is still linted
     )
     assert_nothing_from_outside(shown)
 
@@ -198,7 +202,7 @@ def test_a_configuration_file_linked_outside(places: tuple[Path, Path]) -> None:
     assert shown["text"] == (
         1,
         f"alembic.ini:1:1: ALM012 resolves to {other / 'alembic.ini'}, outside the repository {repo}: not read\n",
-        "Found 1 problem (1 ALM012) in 3 files.\n",
+        "Found 1 problem in 3 files: 1 error (1 ALM012).\n",
     )
     assert_nothing_from_outside(shown)
     (repo / "alembic.ini").unlink()
@@ -276,7 +280,7 @@ def test_allow_outside_is_a_flag_and_never_a_configuration_key(places: tuple[Pat
     assert run_cli(".", "--allow-outside", str(other)) == (
         1,
         f"{other / 'x.py'}:1:51: ALM000 syntax error: unmatched ')'\n",
-        "Found 1 problem (1 ALM000) in 3 files.\n",
+        "Found 1 problem in 3 files: 1 error (1 ALM000).\n",
     )
     assert run_cli(".", "--allow-outside", str(other.parent), "--allow-outside", str(repo)) == run_cli(
         ".", "--allow-outside", str(other)

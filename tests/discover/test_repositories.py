@@ -99,7 +99,7 @@ def test_a_second_head_deep_inside_is_reported_from_the_root(tmp_path: Path, mon
     assert run() == (
         f"{expand}/e2_add_index.py:11:12: ALM001 revision 'e2' is a head alongside 'e3': {HEADS}\n"
         f"{expand}/e3_sibling.py:11:12: ALM001 revision 'e3' is a head alongside 'e2': {HEADS}\n",
-        "Found 2 problems (2 ALM001) in 7 files.\n",
+        "Found 2 problems in 7 files: 2 errors (2 ALM001).\n",
         1,
     )
 
@@ -136,7 +136,7 @@ def test_three_backends_are_three_graphs(tmp_path: Path, monkeypatch: pytest.Mon
             "aiida/storage/sqlite_dos/migrations/versions/main_0002_hashes.py",
             "aiida/storage/sqlite_dos/migrations/versions/main_0003_x.py",
         ],
-        "Found 2 problems (2 ALM001) in 7 files.\n",
+        "Found 2 problems in 7 files: 2 errors (2 ALM001).\n",
         1,
     )
 
@@ -178,7 +178,7 @@ def test_an_unresolved_configuration_is_one_finding_and_the_rest_is_checked(
     assert run() == (
         f"mlflow/store/db_migrations/alembic.ini:2:1: ALM012 script_location 'mlflow/store/db_migratoins' names no "
         f"folder: looked in mlflow/store/db_migratoins and 3 more up to {tmp_path / 'mlflow/store/db_migratoins'}\n",
-        "Found 1 problem (1 ALM012) in 4 files.\n",
+        "Found 1 problem in 4 files: 1 error (1 ALM012).\n",
         1,
     )
     # The editor's view of the same file: the versions folder beside the broken ini is still linted.
@@ -238,7 +238,7 @@ def test_a_second_head_in_one_dialect_tree(tmp_path: Path, monkeypatch: pytest.M
         f"alongside 'aa11bb22cc33': {HEADS}\n"
         f"{sqlite}/2023_02_01_100000_aa11bb22cc33_side.py:11:12: ALM001 revision 'aa11bb22cc33' is a head "
         f"alongside '7d918a392297': {HEADS}\n",
-        "Found 2 problems (2 ALM001) in 7 files.\n",
+        "Found 2 problems in 7 files: 2 errors (2 ALM001).\n",
         1,
     )
 
@@ -273,7 +273,7 @@ def test_release_folders_set_in_code_are_one_graph(tmp_path: Path, monkeypatch: 
     (tmp_path / contract).write_text(m("99de3849d860", "29e87d24a316", depends_on="471471"))  # a typo
     assert run() == (
         f"{contract}:14:14: ALM006 depends_on '471471' names no revision or branch label; did you mean '47147121'?\n",
-        "Found 1 problem (1 ALM006) in 5 files.\n",
+        "Found 1 problem in 5 files: 1 error (1 ALM006).\n",
         1,
     )
 

@@ -119,7 +119,7 @@ def test_show_fixes_lists_every_fix_with_its_applicability(folder: Path) -> None
         "Fixes available (`--fix` applies the safe ones, with `--unsafe-fixes` also the unsafe ones):\n"
         "versions/b2.py:4:10: ALM105 [safe] Set `Revises:` to a1\n"
         "versions/c3.py:11:17: ALM002 [unsafe] Replace 'b2x' with 'b2'\n\n"
-        "Found 2 problems (1 ALM002, 1 ALM105) in 3 files.\n"
+        "Found 2 problems in 3 files: 1 error (1 ALM002), 1 warning (1 ALM105).\n"
         "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).\n",
     )
 
@@ -205,3 +205,13 @@ def test_diagnostics_with_recipes_come_back_from_the_cache(folder: Path, monkeyp
 
     monkeypatch.setattr(lint, "check", no_second_lint)
     assert run_cli("check", "versions") == first
+
+
+def test_a_recovered_file_is_never_touched_either(folder: Path) -> None:
+    """A file with a syntax error after its revision variables is in the graph, but no fix
+    and no `--add-noqa` writes to it (parse.failure_of)."""
+    broken = b"revision = 'd4'\ndown_revision = 'b2'\n\n\ndef upgrade(:\n"  # a second head beside c3
+    (folder / "d4.py").write_bytes(broken)
+    run_cli("check", "versions", "--fix", "--unsafe-fixes")
+    run_cli("check", "versions", "--add-noqa")
+    assert (folder / "d4.py").read_bytes() == broken

@@ -112,7 +112,7 @@ def test_a_chain_file_linked_out_of_the_repository_is_not_read(
     monkeypatch.chdir(copy)
     code, out, err = run_cli("check", V, "--select", "ALM0")
     chain = copy / "migrations" / "revision_chain.json"
-    assert (code, err) == (1, "Found 1 problem (1 ALM009) in 6 files.\n")
+    assert (code, err) == (1, "Found 1 problem in 6 files: 1 error (1 ALM009).\n")
     assert f"but {chain} resolves to {outside}, outside the repository {copy / 'migrations'}: not read: " in out
     assert "AKIA-secret" not in out
 
@@ -127,7 +127,7 @@ def test_without_chain_file_or_history_it_is_said_once(
         1,
         f"{V}/c3_one.py:6:17: ALM009 3 files take down_revision from get_down_revision() (alembic-git-revisions), "
         f"but there is no {copy / 'migrations' / 'revision_chain.json'} and no git history (not a git repository): "
-        "heads and missing revisions are not checked in this folder; write revision_chain.json with "
+        "heads are not checked in this folder; write revision_chain.json with "
         "`alembic-git-revisions <versions folder>` or lint a clone with its full history\n",
-        "Found 1 problem (1 ALM009) in 6 files.\n",
+        "Found 1 problem in 6 files: 1 error (1 ALM009).\n",
     )

@@ -79,7 +79,7 @@ def test_the_branch_committed_first_but_merged_last_ends_on_top(repo: Repo) -> N
     assert run_cli("check", V, "--fix") == (
         1,
         heads(("2b_one.py", B, C), ("3c_two.py", C, B)),
-        "Found 2 problems (2 ALM001) in 3 files.\n2 unsafe fixes available with `--fix --unsafe-fixes`.\n",
+        "Found 2 problems in 3 files: 2 errors (2 ALM001).\n2 unsafe fixes available with `--fix --unsafe-fixes`.\n",
     )
     assert {p.name: p.read_bytes() for p in Path(V).iterdir()} == before
 

@@ -9,41 +9,29 @@ and every error kind alembic raises.
 
 from __future__ import annotations
 
-import signal
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic_oracle import (
+    AlembicHangs,
+    MissingReference,
+    Revision,
+    RevisionMap,
+    Spec,
+    ask_alembic,
+    compare,
+    revision_module,
+    write_folder,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alembic_lint.graph import (
-    Cycle,
-    DuplicateRevision,
-    InvalidRevision,
-    LabelConflict,
-    MissingReference,
-    RevisionGraph,
-)
+from alembic_lint.graph import RevisionGraph
 from alembic_lint.lint import parse_files
-
-revision_module = pytest.importorskip("alembic.script.revision", reason="alembic is the oracle (test extra)")
-Revision = revision_module.Revision
-RevisionMap = revision_module.RevisionMap
 
 IDS = ["a1", "b2", "c3", "d4", "e5", "f6", "g7", "ab12cd"]
 LABELS = ["feat", "expand", "contract"]
-
-
-@dataclass(frozen=True)
-class Spec:
-    revision: str
-    down_revision: object
-    branch_labels: object
-    depends_on: object
 
 
 def _ref(draw: st.DrawFn, earlier: list[str]) -> str:
@@ -91,180 +79,8 @@ def graphs(draw: st.DrawFn, allow_errors: bool = True) -> list[Spec]:
     return specs
 
 
-def write_folder(folder: Path, specs: list[Spec]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.py"):
-        old.unlink()
-    paths = []
-    for index, spec in enumerate(specs):
-        path = folder / f"{index:03d}_{spec.revision.replace('@', '_')}.py"
-        path.write_text(
-            f'"""revision {index}"""\n'
-            f"revision = {spec.revision!r}\n"
-            f"down_revision = {spec.down_revision!r}\n"
-            f"branch_labels = {spec.branch_labels!r}\n"
-            f"depends_on = {spec.depends_on!r}\n"
-        )
-        paths.append(path)
-    return paths
-
-
-@dataclass
-class Oracle:
-    """What alembic says: the first error it stops at, or the graph's shape."""
-
-    error: BaseException | None
-    duplicates: set[str]
-    missing_warned: str | None
-    heads: tuple[str, ...] = ()
-    real_heads: tuple[str, ...] = ()
-    bases: tuple[str, ...] = ()
-    real_bases: tuple[str, ...] = ()
-    revision_map: dict | None = None
-
-
-class AlembicHangs(Exception):
-    """alembic did not finish building its map (see `_hang_guard`)."""
-
-
-@contextmanager
-def _hang_guard(seconds: float = 5.0) -> Iterator[None]:
-    """alembic's `_add_branches` walks down `map_[parent.down_revision]` with no visited set.
-    When a down_revision names a label that resolves back to the same revision (reachable
-    when a duplicated id hides it from the cycle check), alembic loops forever; stop it."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise AlembicHangs
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def ask_alembic(specs: list[Spec]) -> Oracle:
-    with warnings.catch_warnings(record=True) as caught, _hang_guard():
-        warnings.simplefilter("always")
-        try:
-            revisions = [
-                Revision(s.revision, s.down_revision, dependencies=s.depends_on, branch_labels=s.branch_labels)
-                for s in specs
-            ]
-            revision_map = RevisionMap(lambda: revisions)
-            heads = revision_map.heads
-            oracle = Oracle(
-                None,
-                set(),
-                None,
-                heads,
-                revision_map._real_heads,
-                revision_map.bases,
-                revision_map._real_bases,
-                revision_map._revision_map,
-            )
-        except (revision_module.RevisionError, KeyError, AlembicHangs) as exc:
-            oracle = Oracle(exc, set(), None)
-    for warning in caught:
-        text = str(warning.message)
-        if text.endswith("is present more than once"):
-            oracle.duplicates.add(text.split()[1])
-        elif "referenced from" in text:
-            oracle.missing_warned = text[len("Revision ") : text.index(" referenced from")]
-    return oracle
-
-
 def our_graph(paths: list[Path]) -> RevisionGraph:
     return RevisionGraph.build(parse_files(paths))
-
-
-def _problems(graph: RevisionGraph, kind: type) -> list:
-    return [p for p in graph.problems if isinstance(p, kind)]
-
-
-def compare(specs: list[Spec], graph: RevisionGraph, oracle: Oracle) -> None:
-    errors = [p for p in graph.problems if not isinstance(p, DuplicateRevision)]
-    error = oracle.error
-    if isinstance(error, (revision_module.LoopDetected, revision_module.DependencyLoopDetected)) or (
-        error is not None and "not allowed in revision identifier" in str(error)
-    ):
-        # Raised by Revision() for one file, before any map exists.
-        assert _problems(graph, InvalidRevision), (error, graph.problems)
-        return
-    assert {p.revision for p in _problems(graph, DuplicateRevision)} == oracle.duplicates
-    if isinstance(error, AlembicHangs):
-        assert graph.problems, "alembic loops forever on this graph, we report nothing"
-        return
-    if oracle.duplicates:
-        # alembic keeps the overwritten copy of a duplicated id as a "ghost" that still adds a head,
-        # registers its labels and resolves its depends_on, in set order (so runs differ). We drop
-        # the copy and report ALM003 for both files; beyond that, compare only what is well defined.
-        return
-    if error is None:
-        assert errors == [], f"alembic accepts this graph, we report {errors}"
-        _compare_shape(graph, oracle)
-        return
-    assert errors, f"alembic fails with {error!r}, we report nothing"
-    if isinstance(error, revision_module.RevisionError) and "Branch name" in str(error):
-        label = str(error).split("'")[1]
-        assert label in {p.label for p in _problems(graph, LabelConflict)}, (error, graph.problems)
-    elif isinstance(error, (revision_module.CycleDetected, revision_module.DependencyCycleDetected)):
-        cycles = _problems(graph, Cycle)
-        self_dependent = [p for p in _problems(graph, InvalidRevision) if "depends on itself" in p.reason]
-        if not cycles and self_dependent:
-            return  # a revision that depends on its own label: reported as ALM008 self-reference
-        label_parents = [p for p in _problems(graph, MissingReference) if p.is_label]
-        if not cycles and label_parents:
-            return  # a down_revision naming a label (here its own): alembic sees a loop, we report ALM002
-        assert cycles, (error, graph.problems)
-        named = {r.strip() for r in str(error).split("(", 1)[1].rstrip(")").split(",")}
-        assert {m for c in cycles for m in c.members} <= named, (error, cycles)
-    elif "broken map" in str(error):
-        # A down_revision that names a branch label, met while walking ancestors.
-        assert [p for p in _problems(graph, MissingReference) if p.is_label], (error, graph.problems)
-    elif isinstance(error, KeyError):
-        key = error.args[0]
-        missing = {(p.kind, p.value.text) for p in _problems(graph, MissingReference)}
-        if oracle.missing_warned is not None:
-            assert ("down_revision", oracle.missing_warned) in missing, (error, graph.problems)
-        else:  # an unknown depends_on entry, or a down_revision naming a branch label
-            assert ("depends_on", key) in missing or ("down_revision", key) in missing, (error, graph.problems)
-    else:  # pragma: no cover - a new alembic error kind must be mapped to a code
-        raise AssertionError(f"unmapped alembic error {error!r}")
-
-
-def _compare_shape(graph: RevisionGraph, oracle: Oracle) -> None:
-    revision_map = oracle.revision_map
-    assert revision_map is not None
-
-    assert graph.heads == oracle.heads
-    assert graph.real_heads == oracle.real_heads
-    assert graph.bases == oracle.bases
-    assert graph.real_bases == oracle.real_bases
-    revisions = [rev for key, rev in revision_map.items() if rev is not None and key == rev.revision]
-    assert set(graph.branch_points) == {rev.revision for rev in revisions if rev.is_branch_point}
-    assert set(graph.merge_points) == {rev.revision for rev in revisions if rev.is_merge_point}
-    if _labels_are_deterministic(revision_map):
-        for revision_id in graph.nodes:
-            assert graph.labels[revision_id] == frozenset(revision_map[revision_id].branch_labels), revision_id
-
-
-def _labels_are_deterministic(revision_map: dict) -> bool:
-    """alembic spreads labels in set order; compare only where that order cannot matter:
-    below every labelled revision the descendants form a single chain."""
-    revisions = {r for r in revision_map.values() if r is not None}
-    for rev in revisions:
-        if not rev._orig_branch_labels:
-            continue
-        todo = [rev]
-        while todo:
-            node = todo.pop()
-            if len(node.nextrev) > 1:
-                return False
-            todo.extend(revision_map[n] for n in node.nextrev)
-    return True
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

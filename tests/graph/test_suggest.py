@@ -47,3 +47,11 @@ def test_a_generated_history_with_thousands_of_dangling_references() -> None:
     wrongs = [f"{(i * 40503) % 2**48:012x}" for i in range(40)] + [ids[7][:-1] + "g", ids[9][:6]]
     suggester = Suggester(ids)
     assert [suggester.suggest(w) for w in wrongs] == [reference(ids, w) for w in wrongs]
+
+
+def test_the_revision_that_names_the_id_is_never_suggested() -> None:
+    suggester = Suggester(["5b6c7d8e9f0a", "3f2a1b0c9d8e", "ab12", "ab13"])
+    assert suggester.suggest("4a5b6c7d8e9f") == "5b6c7d8e9f0a"
+    assert suggester.suggest("4a5b6c7d8e9f", exclude="5b6c7d8e9f0a") is None  # it would revise itself
+    assert suggester.suggest("ab1", exclude="ab12") == "ab13"  # the only other id it starts
+    assert suggester.suggest("ab1", exclude="ab13") == "ab12"

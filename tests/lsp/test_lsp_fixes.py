@@ -145,4 +145,5 @@ def _alm105() -> dict:
         "ALM105",
         "docstring says `Revises: nothing` but down_revision is a1; update the docstring "
         "(alembic reads only the variable)",
+        severity=2,  # a content finding: a warning
     )

@@ -11,11 +11,12 @@ import pytest
 from lsp_support import ENV, forked, script_dir, write
 
 from alembic_lint.cli import main
-from alembic_lint.diagnostics import Diagnostic, Edit, Span
+from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import VersionFolder, folder_for_file
 from alembic_lint.lint import check
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
-from alembic_lint_lsp import navigation, noqa
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
+from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
@@ -35,47 +36,6 @@ def test_columns_convert_both_ways(encoding: str, col: int) -> None:
 
 def test_a_text_that_did_not_decode_keeps_columns() -> None:
     assert Lines(None, "utf-16").to_client(4, 7) == Position(3, 7)
-
-
-# -- noqa edits ----------------------------------------------------------------------------
-def comments(text: str) -> noqa.Comments:
-    return noqa.Comments(text.split("\n"))
-
-
-def test_line_noqa_is_appended_or_merged() -> None:
-    assert noqa.line_edit(comments("revision = 'a1'   "), 1, "ALM001") == Edit(Span(1, 15, 1, 18), "  # noqa: ALM001")
-    merged = comments("revision = 'a1'  # noqa: ALM005")
-    assert noqa.line_edit(merged, 1, "ALM001") == Edit(Span(1, 31, 1, 31), ", ALM001")
-    assert noqa.line_edit(merged, 1, "ALM005") is None  # already there
-    assert noqa.line_edit(comments("x = 1  # noqa"), 1, "ALM001") is None  # a bare noqa covers everything
-    # The same grammar as the suppression stage: `noqa : CODES` lists codes, so a new one is added to it.
-    assert noqa.line_edit(comments("x = 1  # noqa : ALM005"), 1, "ALM001") == Edit(Span(1, 22, 1, 22), ", ALM001")
-
-
-def test_line_noqa_is_not_offered_where_a_comment_cannot_go() -> None:
-    text = comments('"""docstring\nRevision ID: a1\n"""\nx = 1 + \\\n    2')
-    assert noqa.line_edit(text, 1, "ALM008") is None  # inside the docstring
-    assert noqa.line_edit(text, 2, "ALM008") is None
-    assert noqa.line_edit(text, 4, "ALM008") is None  # a backslash continuation
-    assert noqa.line_edit(text, 3, "ALM008") == Edit(Span(3, 3, 3, 3), "  # noqa: ALM008")
-
-
-def test_file_noqa_goes_after_shebang_and_coding_or_merges() -> None:
-    assert noqa.file_edit(comments('"""doc"""'), "ALM001") == Edit(Span(1, 0, 1, 0), "# alembic-lint: noqa: ALM001\n")
-    preamble = comments("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1")
-    assert noqa.file_edit(preamble, "ALM001", "\r\n") == Edit(Span(3, 0, 3, 0), "# alembic-lint: noqa: ALM001\r\n")
-    existing = comments("x = 1\n# alembic-lint: noqa: ALM001\n")
-    assert noqa.file_edit(existing, "ALM002") == Edit(Span(2, 28, 2, 28), ", ALM002")
-    assert noqa.file_edit(existing, "ALM001") is None
-
-
-def test_codes_in_suppression_comments_are_found_with_their_columns() -> None:
-    assert noqa.codes_at("x = 1  # noqa: ALM001,ALM002", 4) == [
-        noqa.CodeAt("ALM001", 4, 15, 21),
-        noqa.CodeAt("ALM002", 4, 22, 28),
-    ]
-    assert noqa.codes_at("# alembic-lint: noqa: ALM003", 1) == [noqa.CodeAt("ALM003", 1, 22, 28)]
-    assert noqa.codes_at("x = 1  # a comment", 1) == []
 
 
 # -- settings ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from alembic_lint import noqa
 from alembic_lint.diagnostics import Edit, Span
 from alembic_lint.lint import check
 from alembic_lint.noqa import Directive, NoqaCode, Suppressions, _Lexer, scan
@@ -300,3 +301,61 @@ def test_unused_noqa_can_be_silenced_on_its_own_line() -> None:
     migration = parse_migration(Path("/p/versions/a1.py"), source)
     _, diagnostics = check([migration], Settings(select=("ALL",)), root=Path("/p/versions"))
     assert diagnostics == []
+
+
+# -- the edits that add a directive (the editor's "Disable ALMxxx" quick fixes) -------------
+def comments(text: str) -> noqa.Comments:
+    return noqa.Comments(text)
+
+
+def test_line_noqa_is_appended_or_merged() -> None:
+    assert noqa.line_edit(comments("revision = 'a1'   "), 1, "ALM001") == Edit(Span(1, 15, 1, 18), "  # noqa: ALM001")
+    merged = comments("revision = 'a1'  # noqa: ALM005")
+    assert noqa.line_edit(merged, 1, "ALM001") == Edit(Span(1, 31, 1, 31), ", ALM001")
+    assert noqa.line_edit(merged, 1, "ALM005") is None  # already there
+    assert noqa.line_edit(comments("x = 1  # noqa"), 1, "ALM001") is None  # a bare noqa covers everything
+    # The same grammar as the suppression stage: `noqa : CODES` lists codes, so a new one is added to it.
+    assert noqa.line_edit(comments("x = 1  # noqa : ALM005"), 1, "ALM001") == Edit(Span(1, 22, 1, 22), ", ALM001")
+
+
+def test_line_noqa_is_not_offered_where_a_comment_cannot_go() -> None:
+    text = comments('"""docstring\nRevision ID: a1\n"""\nx = 1 + \\\n    2')
+    assert noqa.line_edit(text, 1, "ALM008") is None  # inside the docstring
+    assert noqa.line_edit(text, 2, "ALM008") is None
+    assert noqa.line_edit(text, 4, "ALM008") is None  # a backslash continuation
+    assert noqa.line_edit(text, 3, "ALM008") == Edit(Span(3, 3, 3, 3), "  # noqa: ALM008")
+
+
+def test_file_noqa_goes_after_shebang_and_coding_or_merges() -> None:
+    assert noqa.file_edit(comments('"""doc"""'), "ALM001") == Edit(Span(1, 0, 1, 0), "# alembic-lint: noqa: ALM001\n")
+    preamble = comments("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1")
+    assert noqa.file_edit(preamble, "ALM001", "\r\n") == Edit(Span(3, 0, 3, 0), "# alembic-lint: noqa: ALM001\r\n")
+    existing = comments("x = 1\n# alembic-lint: noqa: ALM001\n")
+    assert noqa.file_edit(existing, "ALM002") == Edit(Span(2, 28, 2, 28), ", ALM002")
+    assert noqa.file_edit(existing, "ALM001") is None
+
+
+def test_codes_in_suppression_comments_are_found_with_their_columns() -> None:
+    found = noqa.scan("\n\n\nx = 1  # noqa: ALM001,ALM002\n")
+    assert found.codes_on(4) == [
+        noqa.NoqaCode("ALM001", Span(4, 15, 4, 21)),
+        noqa.NoqaCode("ALM002", Span(4, 22, 4, 28)),
+    ]
+    assert found.codes_on(3) == []
+    assert noqa.scan("# alembic-lint: noqa: ALM003").codes_on(1) == [noqa.NoqaCode("ALM003", Span(1, 22, 1, 28))]
+    assert noqa.scan("x = 1  # a comment  # noqa-ish\n").codes_on(1) == []
+    assert noqa.scan('x = "# noqa: ALM001"\n').codes_on(1) == []  # in a string: not a comment
+
+
+def test_comments_of_a_file_that_does_not_tokenize() -> None:
+    text = comments('revision = "a1"\ndown_revision = ("b2"  # noqa: ALM002\ndef broken(:\n')
+    assert noqa.line_edit(text, 2, "ALM001") == Edit(Span(2, 37, 2, 37), ", ALM001")
+    assert noqa.line_edit(text, 3, "ALM000") == Edit(Span(3, 12, 3, 12), "  # noqa: ALM000")
+    assert noqa.line_edit(text, 9, "ALM000") is None  # no such line
+
+
+def test_a_string_continued_with_a_backslash_takes_no_comment() -> None:
+    text = comments('x = "one \\\ntwo"\ny = 1  # not continued \\\n')
+    assert noqa.line_edit(text, 1, "ALM201") is None
+    assert noqa.line_edit(text, 2, "ALM201") == Edit(Span(2, 4, 2, 4), "  # noqa: ALM201")
+    assert noqa.line_edit(text, 3, "ALM201") == Edit(Span(3, 24, 3, 24), "  # noqa: ALM201")  # a comment's "\\"

@@ -39,7 +39,7 @@ def test_every_format_is_registered() -> None:
 @pytest.mark.parametrize("name", FORMATS)
 def test_format_matches_golden_file(name: str) -> None:
     code, out, err = run_cli(FIXTURE, "--format", name)
-    assert (code, err) == (1, "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n")
+    assert (code, err) == (1, "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n")
     assert_golden(f"{name}.txt", out.replace(__version__, "<version>") if name == "sarif" else out)
 
 
@@ -172,7 +172,7 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 def test_statistics_like_ruff() -> None:
     code, out, err = run_cli(FIXTURE, "--statistics")
     assert (code, out) == (1, "2\tALM001\t[*] multiple-heads\n1\tALM002\t[*] missing-down-revision\n")
-    assert err == "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n"
+    assert err == "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n"
     _, out, _ = run_cli(FIXTURE, "--statistics", "--format", "json")
     assert json.loads(out) == [
         {"code": "ALM001", "name": "multiple-heads", "count": 2, "fixable": True, "fixable_count": 2},
@@ -196,7 +196,7 @@ def test_output_file_is_written_atomically_and_keeps_the_exit_code(tmp_path: Pat
     report.write_text("old", encoding="utf-8")
     os.chmod(report, 0o640)
     code, out, err = run_cli(FIXTURE, "--format", "json", "--output-file", str(report))
-    assert (code, out, err) == (1, "", "Found 3 problems (2 ALM001, 1 ALM002) in 5 files.\n")
+    assert (code, out, err) == (1, "", "Found 3 problems in 5 files: 3 errors (2 ALM001, 1 ALM002).\n")
     assert report.read_text(encoding="utf-8") == (ROOT / "tests/golden/json.txt").read_text(encoding="utf-8")
     assert report.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temporary file left
@@ -247,3 +247,68 @@ def test_junit_lists_clean_files_as_passing_tests() -> None:
         f"{FIXTURE}/d4e5f6a7b8c9_add_coupons.py": True,
         f"{FIXTURE}/e5f6a7b8c9d0_add_refunds.py": True,
     }
+
+
+# -- severities (issue 9): graph errors are errors, content findings are warnings ---------------
+def _error_and_warning(tmp_path: Path) -> Path:
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a1.py").write_text(
+        'revision = "a1"\ndown_revision = "zz"\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n'
+    )
+    return versions
+
+
+def test_errors_and_warnings_are_told_apart_in_the_summary_and_the_exit_code_is_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_error_and_warning(tmp_path).parent)
+    assert run_cli("versions") == (
+        1,
+        "versions/a1.py:2:17: ALM002 down_revision 'zz' names no revision in this folder; point it at an "
+        "existing revision (None for a base)\n"
+        "versions/a1.py:5:5: ALM104 upgrade() does nothing (an autogenerate run that found no changes?); write the "
+        "schema changes or delete this migration\n"
+        "versions/a1.py:9:5: ALM102 downgrade() does nothing: a rollback would leave every change of upgrade() in "
+        'place; write the reverse operations, or `raise NotImplementedError("...")` if it cannot be undone\n',
+        "Found 3 problems in 1 file: 1 error (1 ALM002), 2 warnings (1 ALM102, 1 ALM104).\n",
+    )
+    assert (
+        run_cli("versions", "--select", "ALM1")[2] == "Found 2 problems in 1 file: 2 warnings (1 ALM102, 1 ALM104).\n"
+    )
+    assert run_cli("versions", "--select", "ALM1", "--exit-zero")[0] == 0
+
+
+def test_every_ci_format_carries_the_severity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_error_and_warning(tmp_path).parent)
+    github = run_cli("versions", "--format", "github")[1]
+    assert [line.split(" ", 1)[0] for line in github.splitlines()] == ["::error", "::warning", "::warning"]
+    gitlab = json.loads(run_cli("versions", "--format", "gitlab")[1])
+    assert [(item["check_name"], item["severity"]) for item in gitlab] == [
+        ("ALM002", "major"),
+        ("ALM104", "minor"),
+        ("ALM102", "minor"),
+    ]
+    sarif = json.loads(run_cli("versions", "--format", "sarif")[1])
+    assert [(r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"]] == [
+        ("ALM002", "error"),
+        ("ALM104", "warning"),
+        ("ALM102", "warning"),
+    ]
+    levels = {r["id"]: r["defaultConfiguration"]["level"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {code for code, level in levels.items() if code[3] == "0"} == {r.code for r in RULES if r.code < "ALM1"}
+    assert {levels[code] for code in levels if code[3] == "0"} == {"error"}  # the graph breaks alembic
+    assert {levels[code] for code in levels if code[3] in "129"} == {"warning"}  # a file's content
+    as_json = json.loads(run_cli("versions", "--format", "json")[1])
+    assert [item["severity"] for item in as_json] == ["error", "warning", "warning"]
+
+
+def test_a_configured_severity_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    versions = _error_and_warning(tmp_path)
+    (tmp_path / "alembic-lint.toml").write_text(
+        '[rules.ALM002]\nseverity = "warning"\n[rules.ALM102]\nseverity = "error"\n'
+    )
+    monkeypatch.chdir(versions.parent)
+    assert (
+        run_cli("versions")[2] == "Found 3 problems in 1 file: 1 error (1 ALM102), 2 warnings (1 ALM002, 1 ALM104).\n"
+    )

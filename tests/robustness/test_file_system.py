@@ -62,7 +62,7 @@ def test_link_loops_are_not_followed(project: Path) -> None:
     (project / "migrations/versions/d4.py").symlink_to("d4.py")  # a file linked to itself
     assert run() == (
         "migrations/versions/d4.py:1:1: ALM011 cannot read file: Too many levels of symbolic links\n",
-        "Found 1 problem (1 ALM011) in 4 files.\n",
+        "Found 1 problem in 4 files: 1 error (1 ALM011).\n",
         1,
     )
 
@@ -84,15 +84,18 @@ def test_a_linked_versions_folder_is_read_through_the_link(tmp_path: Path, monke
     assert run() == (
         f"migrations/versions/b2.py:11:12: ALM001 revision 'b2' is a head alongside 'c3': {HEADS}\n"
         f"migrations/versions/c3.py:11:12: ALM001 revision 'c3' is a head alongside 'b2': {HEADS}\n",
-        "Found 2 problems (2 ALM001) in 3 files.\n",
+        "Found 2 problems in 3 files: 2 errors (2 ALM001).\n",
         1,
     )
 
 
 # -- permission denied ------------------------------------------------------------------------------
+# c3 names b2, which cannot be read: that file may well be b2, so the finding is held back.
 DENIED_FILE = (
+    "migrations/versions/2024/c3.py:12:17: ALM002 down_revision 'b2' names no revision in this folder; point it at "
+    "an existing revision (None for a base) (held back: b2.py could not be read, its revision is unknown)\n"
     "migrations/versions/b2.py:1:1: ALM011 cannot read file: Permission denied\n",
-    "Found 1 problem (1 ALM011) in 3 files.\n",
+    "Found 2 problems in 3 files: 2 errors (1 ALM002, 1 ALM011).\n",
     1,
 )
 
@@ -125,7 +128,7 @@ def test_a_file_whose_read_is_refused(project: Path, monkeypatch: pytest.MonkeyP
 
 DENIED_FOLDER = (
     "migrations/versions/2024:1:1: ALM011 cannot list folder: Permission denied\n",
-    "Found 1 problem (1 ALM011) in 2 files.\n",
+    "Found 1 problem in 2 files: 1 error (1 ALM011).\n",
     1,
 )
 
@@ -162,12 +165,18 @@ def test_a_file_deleted_while_being_linted(project: Path) -> None:
     (project / "migrations/versions/a1.py").unlink()  # after discovery listed it, before it is read
     result = lint_plan(planned, Settings())
     assert [(d.path.name, d.code, d.message) for d in result.diagnostics] == [
-        ("a1.py", "ALM011", "cannot read file: No such file or directory")
+        ("a1.py", "ALM011", "cannot read file: No such file or directory"),
+        (
+            "b2.py",
+            "ALM002",
+            "down_revision 'a1' names no revision in this folder; point it at an existing revision (None for a "
+            "base) (held back: a1.py could not be read, its revision is unknown)",
+        ),
     ]
     assert run() == (
         "migrations/versions/b2.py:12:17: ALM002 down_revision 'a1' names no revision in this folder; point it at an "
         "existing revision (None for a base)\n",
-        "Found 1 problem (1 ALM002) in 2 files.\n",
+        "Found 1 problem in 2 files: 1 error (1 ALM002).\n",
         1,
     )
 
@@ -210,7 +219,7 @@ def test_file_names_that_are_not_utf8(tmp_path: Path, monkeypatch: pytest.Monkey
         f"versions/{name}:11:12: ALM001 revision 'a1' is a head alongside 'b2': {HEADS}\n"
         f"versions/{name}:12:17: ALM005 revision 'a1' is a base alongside 'b2'; set its down_revision to the revision "
         "it follows, or give each root its own branch label\n",
-        "Found 4 problems (2 ALM001, 2 ALM005) in 2 files.\n",
+        "Found 4 problems in 2 files: 4 errors (2 ALM001, 2 ALM005).\n",
         1,
     )
     for output_format in FORMAT_NAMES:
@@ -220,5 +229,5 @@ def test_file_names_that_are_not_utf8(tmp_path: Path, monkeypatch: pytest.Monkey
     done = subprocess.run(
         [sys.executable, "-m", "alembic_lint", "--no-cache", "."], capture_output=True, cwd=tmp_path, env=env
     )
-    assert (done.returncode, done.stderr) == (1, b"Found 4 problems (2 ALM001, 2 ALM005) in 2 files.\n")
+    assert (done.returncode, done.stderr) == (1, b"Found 4 problems in 2 files: 4 errors (2 ALM001, 2 ALM005).\n")
     assert b"versions/\xff_a1.py:11:12: ALM001 " in done.stdout

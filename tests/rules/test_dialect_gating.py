@@ -12,7 +12,8 @@ from alembic_lint.dialect import folder_settings, ini_dialect, url_dialect
 from alembic_lint.discover import VersionFolder
 from alembic_lint.lint import lint
 from alembic_lint.rules import RULES
-from alembic_lint.settings import RuleSelection, Settings, selected_rules
+from alembic_lint.rules.selection import selected_rules
+from alembic_lint.settings import RuleSelection, Settings
 
 POSTGRES = [rule.code for rule in RULES if rule.dialect == "postgresql"]
 ON_BY_DEFAULT = [code for code in POSTGRES if code != "ALM315"]

@@ -1,47 +1,22 @@
-"""One folder per content rule (and for suppressions) under tests/fixtures/rules, with
-the exact transcript beside it, in the format of the graph rules' fixtures:
-
-    $ alembic-lint [ARGS]
-    <stdout>
-    --- stderr
-    <stderr>
-    --- exit <code>
-
-The command runs from the fixture folder, whose `alembic-lint.toml` usually selects
-the rule; the folder is also the project root (first-party code for ALM201). To
-rewrite the transcripts after a deliberate change, run with
-ALEMBIC_LINT_UPDATE_FIXTURES=1 and review the diff.
+"""One folder per content rule (and for suppressions) under tests/fixtures/rules, with the
+exact transcript beside it (tests/transcripts.py runs them; see there for the format and
+how to rewrite them). The command runs from the fixture folder, whose `alembic-lint.toml`
+usually selects the rule; the folder is also the project root (first-party code for ALM201).
 """
 
 from __future__ import annotations
 
-import io
-import os
-import shlex
-from pathlib import Path
-
 import pytest
+from transcripts import FIXTURES, cases, run_case
 
-from alembic_lint.cli import main
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
-CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
-PROMPT = "$ alembic-lint"
+CASES = cases("rules")
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_fixture_transcript(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected_file = FIXTURES / case / "expected.txt"
-    expected = expected_file.read_text(encoding="utf-8")
-    command = expected.split("\n", 1)[0]
-    assert command.startswith(PROMPT), command
-    monkeypatch.chdir(FIXTURES / case)
-    out, err = io.StringIO(), io.StringIO()
-    code = main(shlex.split(command[len(PROMPT) :]), out, err)
-    actual = f"{command}\n{out.getvalue()}--- stderr\n{err.getvalue()}--- exit {code}\n"
-    if os.environ.get("ALEMBIC_LINT_UPDATE_FIXTURES"):
-        expected_file.write_text(actual, encoding="utf-8")
-    assert actual == expected
+    monkeypatch.chdir(FIXTURES)  # restored afterwards; run_case moves into the case folder
+    want, actual = run_case("rules", case)
+    assert actual == want
 
 
 def test_every_content_rule_has_a_fixture() -> None:

@@ -9,77 +9,35 @@ diagnostics. Heads, bases and label propagation follow
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TypeVar
 
 from alembic_lint.diagnostics import Span
-from alembic_lint.parse import Binding, Migration, ParseFailure, Value
+from alembic_lint.graph.algorithms import is_acyclic, strongly_connected, walk
+from alembic_lint.graph.problems import (
+    Cycle,
+    DownRevisionNotAString,
+    DuplicateRevision,
+    DynamicRevision,
+    EmptyRevision,
+    IllegalCharacters,
+    LabelConflict,
+    MissingReference,
+    NoDownRevisionVariable,
+    NoneString,
+    NoRevisionVariable,
+    Problem,
+    RevisionNotAString,
+    SelfReference,
+    Unknown,
+)
+from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value, failure_of
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
 _LEGACY_FILENAME = re.compile(r"([a-f0-9]+)\.py$")
-
-
-# -- problems -------------------------------------------------------------------
-@dataclass(frozen=True)
-class InvalidRevision:
-    """A file alembic would refuse to load (ALM008)."""
-
-    migration: Migration
-    span: Span
-    reason: str
-
-
-@dataclass(frozen=True)
-class DynamicRevision:
-    """`revision`/`down_revision` is not a literal, so the graph cannot be verified (ALM009)."""
-
-    migration: Migration
-    binding: Binding
-    value: Value
-
-
-@dataclass(frozen=True)
-class DuplicateRevision:
-    """Several files declare the same revision id (ALM003); the last one wins in alembic."""
-
-    revision: str
-    migrations: tuple[Migration, ...]
-
-
-@dataclass(frozen=True)
-class MissingReference:
-    """A `down_revision` (ALM002) or `depends_on` (ALM006) entry that names nothing."""
-
-    migration: Migration
-    value: Value
-    kind: Literal["down_revision", "depends_on"]
-    suggestion: str | None = None
-    is_label: bool = False  # a down_revision that names a branch label instead of an id
-
-
-@dataclass(frozen=True)
-class LabelConflict:
-    """A branch label declared twice, or equal to a revision id (ALM007)."""
-
-    label: str
-    migration: Migration
-    value: Value
-    other: Migration
-    other_revision: str
-    is_revision_id: bool
-
-
-@dataclass(frozen=True)
-class Cycle:
-    """Revisions that (transitively) revise themselves (ALM004)."""
-
-    members: tuple[str, ...]  # file order
-    dependency: bool  # only closed through depends_on edges
-
-
-Problem = InvalidRevision | DynamicRevision | DuplicateRevision | MissingReference | LabelConflict | Cycle
+P = TypeVar("P")
 
 
 # -- nodes ----------------------------------------------------------------------
@@ -97,6 +55,11 @@ class Node:
     children: list[str] = field(default_factory=list)  # alembic's `nextrev`
     dependents: list[str] = field(default_factory=list)  # `_all_nextrev` minus `nextrev`
     dangling: bool = False
+
+    @property
+    def unread_parents(self) -> bool:
+        """Its down_revision comes after a syntax error: a gap (graph/unknowns.py), not a problem."""
+        return self.migration.recovered is not None and self.migration.down_revision is None
 
     @property
     def is_merge_point(self) -> bool:
@@ -119,13 +82,7 @@ def _revision_id(migration: Migration, problems: list[Problem]) -> str | None:
         legacy = _LEGACY_FILENAME.match(migration.path.name)
         if legacy:
             return legacy.group(1)
-        problems.append(
-            InvalidRevision(
-                migration,
-                Span.point(1),
-                'no `revision` variable: alembic cannot load this file; declare `revision = "<id>"`',
-            )
-        )
+        problems.append(NoRevisionVariable(migration, Span.point(1)))
         return None
     if binding.conditional or binding.shape == "dynamic" or any(v.kind == "dynamic" for v in binding.items):
         problems.append(
@@ -136,29 +93,44 @@ def _revision_id(migration: Migration, problems: list[Problem]) -> str | None:
         return None
     if binding.shape != "str":
         shown = binding.items[0].text if binding.shape == "other" else binding.shape
-        problems.append(
-            InvalidRevision(
-                migration,
-                binding.value_span,
-                f'`revision` must be a string, not {shown}; declare `revision = "<id>"`',
-            )
-        )
+        problems.append(RevisionNotAString(migration, binding.value_span, shown))
         return None
     revision = binding.items[0].text
     if not revision:
-        problems.append(InvalidRevision(migration, binding.value_span, "`revision` is an empty string; give it an id"))
+        problems.append(EmptyRevision(migration, binding.value_span))
         return None
-    illegal = sorted(set(revision) & ILLEGAL_CHARACTERS)
+    illegal = tuple(sorted(set(revision) & ILLEGAL_CHARACTERS))
     if illegal:
-        problems.append(
-            InvalidRevision(
-                migration,
-                binding.value_span,
-                f"revision id {revision!r} contains {', '.join(repr(c) for c in illegal)}, "
-                "which alembic does not allow (@ - + :); rename it",
-            )
-        )
+        problems.append(IllegalCharacters(migration, binding.value_span, revision, illegal))
     return revision
+
+
+def graph_key(parsed: Parsed) -> object:
+    """What the graph reads from one file: files with equal keys give the same graph, up to
+    which objects it points at (the language server keeps its graph while an edit leaves
+    every key alone, and points it at the new parse results)."""
+    if isinstance(parsed, ParseFailure):
+        return parsed
+    key = (parsed.path, parsed.revision, parsed.down_revision, parsed.branch_labels, parsed.depends_on)
+    recovery = parsed.recovered
+    if recovery is None:
+        return key
+    if all(parsed.binding(name) is not None for name in REVISION_VARIABLES[1:]):
+        return (*key, True)  # everything known: where the error is does not matter to the graph
+    return (*key, recovery.span.line, recovery.mentions)
+
+
+def _literal_id(migration: Migration) -> str | None:
+    """The file's revision id when it is a plain string literal."""
+    binding = migration.revision
+    if binding is None or binding.shape != "str" or not binding.is_static:
+        return None
+    return binding.items[0].text
+
+
+def _is_none_string(binding: Binding) -> bool:
+    """`branch_labels = "None"`: the string, where None was meant."""
+    return binding.shape == "str" and not binding.conditional and binding.items[0].text == "None"
 
 
 class RevisionGraph:
@@ -167,7 +139,9 @@ class RevisionGraph:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
         self.problems: list[Problem] = []
-        self.opaque: list[Migration | ParseFailure] = []  # files whose place in the graph is unknown
+        self.opaque: list[Parsed] = []  # files that are not in the graph (no readable, valid id)
+        self.recovered: list[Migration] = []  # files with a syntax error whose id was recovered
+        self.unknowns: list[Unknown] = []  # what the graph could not read (graph/unknowns.py)
         self.labels: dict[str, frozenset[str]] = {}  # propagated labels per revision
         self.label_owner: dict[str, str] = {}  # declared label -> revision id
         self.heads: tuple[str, ...] = ()
@@ -178,11 +152,6 @@ class RevisionGraph:
         self._suggesters: dict[bool, Suggester] = {}  # built for the first missing reference
 
     # -- queries ------------------------------------------------------------
-    @property
-    def complete(self) -> bool:
-        """True when every file's id and parents are known, so heads and references can be trusted."""
-        return not self.opaque and not any(node.unknown_parents for node in self.nodes.values())
-
     @property
     def branch_points(self) -> tuple[str, ...]:
         return tuple(n.id for n in self.nodes.values() if n.is_branch_point)
@@ -202,64 +171,19 @@ class RevisionGraph:
             return identifier
         return self.label_owner.get(identifier)
 
-    def history(self) -> list[Node]:
-        """Nodes newest first, in the order `alembic history` prints them (alembic's
-        `_topological_sort` from the real heads, following down_revision and depends_on)."""
-        if any(isinstance(p, Cycle) for p in self.problems):
-            return self._history_any_order()
-        order = {nid: node.order for nid, node in self.nodes.items()}
-        dependencies = {nid: self._normalized_dependencies(node) for nid, node in self.nodes.items()}
-        down = {
-            nid: [p for p in node.down if p in self.nodes] + [d for d in dependencies[nid] if d not in node.down]
-            for nid, node in self.nodes.items()
-        }
+    def problems_of(self, kind: type[P]) -> list[P]:
+        """The problems of one kind (a class of alembic_lint.graph.problems, or a base class
+        such as `InvalidRevision` for all its reasons), in the order they were found."""
+        return [problem for problem in self.problems if isinstance(problem, kind)]
 
-        def ancestors(start: str) -> set[str]:
-            return set(walk([start], down.__getitem__))
+    def failures(self) -> list[ParseFailure]:
+        """Every file that could not be read, decoded or parsed: those not in the graph, and
+        the errors the recovered ones were read around (parse.failure_of)."""
+        found = [item for item in self.opaque if isinstance(item, ParseFailure)]
+        return found + [failure for item in self.recovered if (failure := failure_of(item)) is not None]
 
-        todo = set(self.nodes)
-        heads = sorted(self.real_heads, key=order.__getitem__)
-        ancestors_of = [ancestors(h) for h in heads]
-        out: list[Node] = []
-        index = 0
-        while heads:
-            candidate = heads[index]
-            blocker = next((i for i, seen in enumerate(ancestors_of) if i != index and candidate in seen), None)
-            if blocker is not None:  # another head still leads here: finish that one first
-                index = blocker
-                continue
-            if candidate in todo:
-                out.append(self.nodes[candidate])
-                todo.remove(candidate)
-            node = self.nodes[candidate]
-            new_heads = [r for r in down[candidate] if r in todo and r not in heads]
-            if not new_heads:
-                del heads[index]
-                del ancestors_of[index]
-                index = max(index - 1, 0)
-            elif not dependencies[candidate] and len(node.down) == 1:
-                heads[index] = new_heads[0]
-                ancestors_of[index].discard(candidate)
-            else:
-                heads[index] = new_heads[0]
-                heads.extend(new_heads[1:])
-                ancestors_of[index] = ancestors(new_heads[0])
-                ancestors_of.extend(ancestors(h) for h in new_heads[1:])
-        out.extend(node for nid, node in self.nodes.items() if nid in todo)  # not below any real head
-        return out
-
-    def _normalized_dependencies(self, node: Node) -> tuple[str, ...]:
-        """alembic's `_normalized_resolved_dependencies`: the dependencies that no ancestor
-        (along down_revision) already depends on."""
-        if not node.resolved_dependencies:
-            return ()
-        inherited: set[str] = set()
-        for nid in walk([node.id], self._parents):
-            if nid != node.id:
-                inherited.update(self.nodes[nid].resolved_dependencies)
-        return tuple(d for d in node.resolved_dependencies if d not in inherited)
-
-    def _parents(self, nid: str) -> list[str]:
+    def parents(self, nid: str) -> list[str]:
+        """The down revisions of `nid` that are in the graph."""
         return [p for p in self.nodes[nid].down if p in self.nodes]
 
     def descendants(self, nid: str) -> Iterator[str]:
@@ -267,31 +191,9 @@ class RevisionGraph:
         iterator visits them."""
         return walk([nid], lambda n: self.nodes[n].children)
 
-    def _history_any_order(self) -> list[Node]:
-        """Every revision after all the revisions that revise it; for graphs with cycles."""
-        remaining = {nid: len(node.children) for nid, node in self.nodes.items()}
-        ready = [nid for nid, count in remaining.items() if count == 0]
-        ready.reverse()
-        out: list[Node] = []
-        seen: set[str] = set()
-        while ready:
-            nid = ready.pop()
-            if nid in seen:
-                continue
-            seen.add(nid)
-            node = self.nodes[nid]
-            out.append(node)
-            for parent in reversed(node.down):
-                if parent in remaining and parent not in seen:
-                    remaining[parent] -= 1
-                    if remaining[parent] == 0:
-                        ready.append(parent)
-        out.extend(node for nid, node in self.nodes.items() if nid not in seen)  # cycles
-        return out
-
     # -- construction ----------------------------------------------------------
     @classmethod
-    def build(cls, parsed: Iterable[Migration | ParseFailure]) -> RevisionGraph:
+    def build(cls, parsed: Iterable[Parsed]) -> RevisionGraph:
         graph = cls()
         graph._add_files(parsed)
         graph._map_labels()
@@ -299,16 +201,19 @@ class RevisionGraph:
         graph._link()
         graph._find_heads_and_bases()
         graph._find_cycles()
+        graph._find_unknowns()
         graph._taint()
         graph._propagate_labels()
         return graph
 
-    def _add_files(self, parsed: Iterable[Migration | ParseFailure]) -> None:
+    def _add_files(self, parsed: Iterable[Parsed]) -> None:
         by_id: dict[str, list[Migration]] = {}
         for order, migration in enumerate(parsed):
             if isinstance(migration, ParseFailure):
                 self.opaque.append(migration)
                 continue
+            if migration.recovered is not None:
+                self.recovered.append(migration)
             revision = _revision_id(migration, self.problems)
             if revision is None:
                 self.opaque.append(migration)
@@ -327,16 +232,12 @@ class RevisionGraph:
         unknown_parents = False
         down: tuple[str, ...] = ()
         binding = migration.down_revision
-        if binding is None:
+        if binding is None and migration.recovered is not None:
+            unknown_parents = True  # after the syntax error: unknown, not missing
+        elif binding is None:
             unknown_parents = True
-            self.problems.append(
-                InvalidRevision(
-                    migration,
-                    migration.revision.span if migration.revision else Span.point(1),
-                    "no `down_revision` variable: alembic cannot load this file; "
-                    "set it to the revision this one follows (None for a base)",
-                )
-            )
+            span = migration.revision.span if migration.revision else Span.point(1)
+            self.problems.append(NoDownRevisionVariable(migration, span))
         elif binding.conditional or any(v.kind == "dynamic" for v in binding.items) or binding.shape == "dynamic":
             unknown_parents = True
             dynamic = next((v for v in binding.items if v.kind == "dynamic"), None)
@@ -344,24 +245,12 @@ class RevisionGraph:
         elif any(v.kind == "other" for v in binding.items):
             unknown_parents = True
             bad = next(v for v in binding.items if v.kind == "other")
-            self.problems.append(
-                InvalidRevision(
-                    migration,
-                    bad.span,
-                    f"`down_revision` entries must be revision id strings, not {bad.text}",
-                )
-            )
+            self.problems.append(DownRevisionNotAString(migration, bad.span, bad.text))
         else:
             down = binding.strings
             if revision in down:
                 value = next(v for v in binding.items if v.text == revision)
-                self.problems.append(
-                    InvalidRevision(
-                        migration,
-                        value.span,
-                        f"revision {revision!r} names itself as its down_revision; point it at the revision it follows",
-                    )
-                )
+                self.problems.append(SelfReference(migration, value.span, revision, "down_revision"))
                 down = tuple(d for d in down if d != revision)
                 unknown_parents = not down
         depends = migration.depends_on
@@ -372,13 +261,7 @@ class RevisionGraph:
             deps = tuple(v.text for v in depends.items if v.kind == "str")
             if revision in deps:
                 value = next(v for v in depends.items if v.text == revision)
-                self.problems.append(
-                    InvalidRevision(
-                        migration,
-                        value.span,
-                        f"revision {revision!r} depends on itself; remove it from depends_on",
-                    )
-                )
+                self.problems.append(SelfReference(migration, value.span, revision, "depends_on"))
                 deps = tuple(d for d in deps if d != revision)
         labels = migration.branch_labels
         declared = tuple(v.text for v in labels.items) if labels is not None else ()
@@ -389,6 +272,8 @@ class RevisionGraph:
             labels = node.migration.branch_labels
             if labels is None:
                 continue
+            if _is_none_string(labels):
+                self.problems.append(NoneString(node.migration, labels))  # still a label, as in alembic
             for value in labels.items:
                 label = value.text
                 if label in self.nodes:
@@ -413,7 +298,7 @@ class RevisionGraph:
             for v in node.migration.branch_labels.items
         )
 
-    def _suggest(self, wrong: str, labels: bool = False) -> str | None:
+    def _suggest(self, wrong: str, labels: bool = False, exclude: str | None = None) -> str | None:
         """A close revision id (or, where labels are accepted, branch label) for a wrong reference:
         the only candidate `wrong` is a prefix of (or that is a prefix of `wrong`), else difflib's
         closest match at 0.75 (suggest.py answers the same, without a pass over every candidate)."""
@@ -421,28 +306,29 @@ class RevisionGraph:
         if suggester is None:
             candidates = [*self.nodes, *self.label_owner] if labels else list(self.nodes)
             suggester = self._suggesters[labels] = Suggester(candidates)
-        return suggester.suggest(wrong)
+        return suggester.suggest(wrong, exclude)
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
             resolved: dict[str, None] = {}  # ordered, and found without a pass over the list
             depends = node.migration.depends_on
+            none_string = False
+            if depends is not None and _is_none_string(depends):
+                none_string = True
+                self.problems.append(NoneString(node.migration, depends))
             for value in depends.items if depends is not None else ():
                 if value.kind != "str" or value.text == node.id:
                     continue
                 target = self.resolve(value.text)
                 if target == node.id:
-                    self.problems.append(
-                        InvalidRevision(
-                            node.migration,
-                            value.span,
-                            f"depends_on {value.text!r} is this revision's own branch label, so it depends on "
-                            "itself; remove it from depends_on",
-                        )
-                    )
+                    self.problems.append(SelfReference(node.migration, value.span, value.text, "label"))
+                elif target is None and none_string:
+                    pass  # ALM010 says it: meant to be None, not a missing name
                 elif target is None:
                     self.problems.append(
-                        MissingReference(node.migration, value, "depends_on", self._suggest(value.text, labels=True))
+                        MissingReference(
+                            node.migration, value, "depends_on", self._suggest(value.text, labels=True, exclude=node.id)
+                        )
                     )
                 else:
                     resolved[target] = None
@@ -470,7 +356,7 @@ class RevisionGraph:
                         node.migration,
                         value,
                         "down_revision",
-                        None if is_label else self._suggest(parent),
+                        None if is_label else self._suggest(parent, exclude=node.id),
                         is_label,
                     )
                 )
@@ -487,55 +373,54 @@ class RevisionGraph:
         self.real_bases = tuple(n for n in self.bases if not self.nodes[n].has_dependencies)
 
     def _find_cycles(self) -> None:
-        def down_edges(nid: str) -> Iterator[str]:
-            return (p for p in self.nodes[nid].down if p in self.nodes)
+        down_edges = self.parents
 
-        def all_edges(nid: str) -> Iterator[str]:
-            node = self.nodes[nid]
-            yield from (p for p in node.down if p in self.nodes)
-            yield from node.resolved_dependencies
+        def all_edges(nid: str) -> list[str]:
+            return [*self.parents(nid), *self.nodes[nid].resolved_dependencies]
 
-        if self._acyclic():  # the usual case, checked in one cheap pass
+        targets = {nid: all_edges(nid) for nid in self.nodes}
+        if is_acyclic(targets):  # the usual case, checked in one cheap pass
             return
         in_cycle: set[str] = set()
-        for members in _strongly_connected(list(self.nodes), down_edges):
+        for members in strongly_connected(list(self.nodes), down_edges):
             self.problems.append(Cycle(self._in_file_order(members), dependency=False))
             in_cycle.update(members)
-        for members in _strongly_connected(list(self.nodes), all_edges):
+        for members in strongly_connected(list(self.nodes), all_edges):
             if not set(members) <= in_cycle:
                 self.problems.append(Cycle(self._in_file_order(members), dependency=True))
-
-    def _acyclic(self) -> bool:
-        """True when no cycle exists along down_revision and depends_on edges together (Kahn's
-        algorithm: repeatedly remove revisions nothing points to; a cycle is what remains)."""
-        nodes = self.nodes
-        targets = {
-            nid: [p for p in node.down if p in nodes] + list(node.resolved_dependencies) for nid, node in nodes.items()
-        }
-        pointed: dict[str, int] = dict.fromkeys(nodes, 0)
-        for edges in targets.values():
-            for target in edges:
-                pointed[target] += 1
-        ready = [nid for nid, count in pointed.items() if count == 0]
-        removed = 0
-        while ready:
-            nid = ready.pop()
-            removed += 1
-            for target in targets[nid]:
-                pointed[target] -= 1
-                if pointed[target] == 0:
-                    ready.append(target)
-        return removed == len(nodes)
 
     def _in_file_order(self, members: Iterable[str]) -> tuple[str, ...]:
         return tuple(sorted(members, key=lambda nid: self.nodes[nid].order))
 
+    def _find_unknowns(self) -> None:
+        """One `Unknown` per computed revision variable, and per recovered file whose
+        down_revision, branch_labels or depends_on may be bound after its syntax error."""
+        for problem in self.problems_of(DynamicRevision):
+            migration, name = problem.migration, problem.binding.name
+            revision = None if name == "revision" else _literal_id(migration)
+            self.unknowns.append(Unknown(migration.path, problem.binding.span.line, "dynamic", revision, (name,)))
+        for failure in self.opaque:
+            if isinstance(failure, ParseFailure) and failure.may_be_migration:
+                cause = "undecodable" if failure.kind == "decode" else "unread"
+                gap = Unknown(failure.path, failure.span.line, cause, None, REVISION_VARIABLES, failure.words)
+                self.unknowns.append(gap)
+        for migration in self.recovered:
+            recovery, revision = migration.recovered, _literal_id(migration)
+            missing = tuple(
+                name
+                for name in REVISION_VARIABLES[1:]
+                if migration.binding(name) is None and (recovery is None or recovery.could_name(name))
+            )  # a variable the unread part does not even mention cannot be bound there
+            if recovery is not None and revision is not None and missing:
+                gap = Unknown(migration.path, recovery.span.line, "syntax", revision, missing, recovery.mentions)
+                self.unknowns.append(gap)
+
     def _taint(self) -> None:
-        """Revisions on or above a dangling reference, a cycle or an unknown parent."""
-        roots = [n.id for n in self.nodes.values() if n.dangling or n.unknown_parents]
-        for problem in self.problems:
-            if isinstance(problem, Cycle):
-                roots.extend(problem.members)
+        """Revisions on or above a dangling reference, a cycle or an unknown parent (a
+        recovered file's unknown down_revision is a gap, not a problem: graph/unknowns.py)."""
+        roots = [n.id for n in self.nodes.values() if n.dangling or (n.unknown_parents and not n.unread_parents)]
+        for cycle in self.problems_of(Cycle):
+            roots.extend(cycle.members)
         self.tainted = frozenset(walk(roots, lambda nid: self.nodes[nid].children + self.nodes[nid].dependents))
 
     def _propagate_labels(self) -> None:
@@ -559,66 +444,3 @@ class RevisionGraph:
                 labels[parent.id].update(current)
                 parent = self.nodes.get(parent.down[0]) if parent.down else None
         self.labels = {nid: frozenset(values) for nid, values in labels.items()}
-
-
-def walk(starts: Iterable[str], successors: Callable[[str], Iterable[str]]) -> Iterator[str]:
-    """Depth first from `starts`, each id once, in the order alembic's
-    `_iterate_related_revisions` visits them (a stack: the last successor comes first)."""
-    seen: set[str] = set()
-    todo = list(starts)
-    while todo:
-        nid = todo.pop()
-        if nid in seen:
-            continue
-        seen.add(nid)
-        todo.extend(successors(nid))
-        yield nid
-
-
-def _strongly_connected(nodes: Sequence[str], edge_fn: Callable[[str], Iterable[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; returns components with more than one member."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    found: list[list[str]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(edge_fn(root)))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            nid, successors = work[-1]
-            advanced = False
-            for succ in successors:
-                if succ not in index:
-                    index[succ] = low[succ] = counter
-                    counter += 1
-                    stack.append(succ)
-                    on_stack.add(succ)
-                    work.append((succ, iter(edge_fn(succ))))
-                    advanced = True
-                    break
-                if succ in on_stack:
-                    low[nid] = min(low[nid], index[succ])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[nid])
-            if low[nid] == index[nid]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == nid:
-                        break
-                if len(component) > 1:
-                    found.append(component)
-    return found
