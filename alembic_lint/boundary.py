@@ -134,12 +134,15 @@ def _folder(path: Path) -> Path:
     return path if os.path.isdir(path) else path.parent
 
 
-def boundary_for(paths: Sequence[Path], allowed: Iterable[Path] = ()) -> Boundary:
+def boundary_for(paths: Sequence[Path], allowed: Iterable[Path] = (), config: Path | None = None) -> Boundary:
     """The boundary of a run over `paths`: each path's repository (the path itself when there is
-    none: a bare boundary), and the allowed paths."""
+    none: a bare boundary, which also admits the folder of alembic-lint's `config` file, found
+    at or above the path), and the allowed paths."""
     roots = [repository_root(path) for path in paths]
     bare = any(root is None for root in roots)
-    found = (root if root is not None else _folder(path) for root, path in zip(roots, paths, strict=True))
+    found = [root if root is not None else _folder(path) for root, path in zip(roots, paths, strict=True)]
+    if bare and config is not None:
+        found.append(config.parent)
     return Boundary.of(found, allowed, bare=bare)
 
 

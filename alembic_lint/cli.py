@@ -120,21 +120,20 @@ def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_allow_outside(parser: argparse.ArgumentParser) -> None:
+def add_allow_outside(parser: argparse.ArgumentParser, boundary: str = "the repository") -> None:
     """`--allow-outside PATH`: a command-line flag only, never a configuration key (a pull request
-    writes the configuration; the repository is the boundary of what it can make us read)."""
+    writes the configuration; `boundary` is what it cannot make us read outside of)."""
     parser.add_argument(
         "--allow-outside",
         action="append",
         type=Path,
         default=[],
         metavar="PATH",
-        help="also read PATH (and what is below it) when configuration or a link leads outside the repository; "
-        "repeatable",
+        help=f"also read PATH (and what is below it) when configuration or a link leads outside {boundary}; repeatable",
     )
 
 
-def _allowed(args: argparse.Namespace) -> tuple[Path, ...]:
+def allowed(args: argparse.Namespace) -> tuple[Path, ...]:
     """The `--allow-outside` paths, absolute; each must exist (a typo would allow nothing)."""
     import os
 
@@ -164,11 +163,9 @@ def _cache_options(args: argparse.Namespace, settings: Settings, paths: Sequence
 
 
 def _check_cache_dir(directory: Path, settings: Settings, paths: Sequence[Path]) -> None:
-    from alembic_lint.boundary import Boundary, boundary_for
+    from alembic_lint.boundary import boundary_for
 
-    boundary = boundary_for(paths, settings.allow_outside)
-    if boundary.bare and settings.project_root is not None:  # no repository: the configuration's folder is one
-        boundary = boundary | Boundary.of([settings.project_root])
+    boundary = boundary_for(paths, settings.allow_outside, settings.config_path)
     if boundary.outside(directory) is not None:
         raise UsageError(
             f"{settings.config_path}: `cache-dir` {directory} is outside {boundary.label}: not written there "
@@ -191,9 +188,9 @@ def _graph_settings(args: argparse.Namespace) -> Settings:
     from alembic_lint.settings import Settings
 
     try:
-        return resolve_settings(args.path, allow_outside=_allowed(args))
+        return resolve_settings(args.path, allow_outside=allowed(args))
     except ConfigError:
-        return Settings(allow_outside=_allowed(args))
+        return Settings(allow_outside=allowed(args))
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -261,10 +258,10 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     # Each path is linted with the configuration nearest to it (paths sharing one are linted together).
     groups: dict[Settings, list[Path]] = {}
-    allowed = _allowed(args)
+    allow = allowed(args)
     for path in args.paths or [Path(".")]:
         settings = resolve_settings(
-            path, config=args.config, isolated=args.isolated, overrides=overrides, allow_outside=allowed
+            path, config=args.config, isolated=args.isolated, overrides=overrides, allow_outside=allow
         )
         groups.setdefault(fix_cli.adjust(settings, args), []).append(path)
     first = next(iter(groups))  # the configuration of the first path chooses the default output format

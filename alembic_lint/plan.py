@@ -42,7 +42,7 @@ def plan(paths: Sequence[Path], settings: Settings, facts: Facts | None = None) 
     that does not exist or holds nothing to lint (usage errors: exit 2). `facts` parses the
     files discovery must read to split a script directory (the pipeline's parser by default)."""
     if settings.version_locations is not None:
-        boundary = boundary_for(paths, settings.allow_outside)
+        boundary = boundary_for(paths, settings.allow_outside, settings.config_path)
         found = Plan(_configured(paths, settings, boundary), boundary=boundary)
     else:
         discovery = find(paths, facts=facts, allow=settings.allow_outside)
@@ -59,7 +59,7 @@ def plan_buffer(path: Path, settings: Settings, boundary: Boundary | None = None
     if settings.exclude and matches_any(settings.exclude, path, settings.project_root):
         return Plan()
     if boundary is None:
-        boundary = boundary_for([path], settings.allow_outside)
+        boundary = boundary_for([path], settings.allow_outside, settings.config_path)
     if settings.version_locations is not None:
         graph = Plan(_graphs(settings, boundary)).folder_of(path)
         found = Plan((graph,) if graph is not None else (), boundary=boundary)

@@ -39,8 +39,8 @@ def list_migration_files(
     (Python < 3.12 parses every `Path(str)` again, a third of the listing time).
 
     With a `boundary`, a location or a link whose real path is outside it is not read: it is
-    added to `outside` with where it leads (`Boundary.shown`). The walk never enters a link to a folder, so
-    the real paths computed anyway (one per folder, one per link) are all it compares.
+    added to `outside` with where it leads (`Boundary.shown`). The walk never enters a link to
+    a folder, so the real paths computed anyway (one per folder, one per link) are all it compares.
     """
     files: list[Path] = []
     seen: set[str] = set()

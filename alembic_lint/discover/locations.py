@@ -67,8 +67,10 @@ def resolve(
 
 def _outside(setting: Setting, key: str, value: str, folder: Path, boundary: Boundary | None) -> ConfigProblem | None:
     """The problem of a folder a key names that resolves outside the boundary (one `realpath`)."""
-    real = boundary.outside(folder) if boundary is not None else None
-    if boundary is None or real is None:
+    if boundary is None:
+        return None
+    real = boundary.outside(folder)
+    if real is None:
         return None
     shown = Path(boundary.shown(folder, real))
     return ConfigProblem(setting.file, setting.span, "outside", key, value, boundary.label, (shown,))

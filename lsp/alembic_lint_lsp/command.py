@@ -4,9 +4,10 @@ so `alembic-lint server --help` and a missing pygls are answered without it."""
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Sequence
-from pathlib import Path
+
+from alembic_lint.cli import add_allow_outside, allowed
+from alembic_lint.usage import UsageError
 
 
 class ServerError(Exception):
@@ -26,14 +27,7 @@ def parser(prog: str = "alembic-lint server") -> argparse.ArgumentParser:
         type=str.upper,
         help="what to log to stderr (default: WARNING)",
     )
-    parser.add_argument(
-        "--allow-outside",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="also read PATH when configuration or a link leads outside the workspace folders; repeatable",
-    )
+    add_allow_outside(parser, "the workspace folders")
     return parser
 
 
@@ -50,9 +44,13 @@ def run(args: argparse.Namespace) -> int:
         import pygls  # noqa: F401
     except ImportError:
         raise ServerError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
+    try:
+        allow = allowed(args)
+    except UsageError as exc:
+        raise ServerError(str(exc)) from None
     from alembic_lint_lsp.run import serve
 
-    return serve(tcp, args.log_level, [Path(os.path.abspath(path)) for path in args.allow_outside])
+    return serve(tcp, args.log_level, allow)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -299,7 +299,9 @@ def test_allow_outside_is_a_flag_and_never_a_configuration_key(places: tuple[Pat
         assert code == 2 and f"unknown key `{name}`" in err and SECRET not in err
 
 
-def test_without_a_repository_the_configuration_above_a_versions_folder_still_counts(tmp_path: Path) -> None:
+def test_without_a_repository_the_configuration_above_a_versions_folder_still_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No .git and no project file: the root is the path linted, and the alembic.ini above it that names it."""
     project = tree(
         tmp_path / "project",
@@ -312,6 +314,12 @@ def test_without_a_repository_the_configuration_above_a_versions_folder_still_co
     )
     other = tree(tmp_path / "other", {"x.py": OUTSIDE_SOURCE})
     assert run_cli(str(project / "db/versions")) == (0, "", "All checks passed (2 files).\n")
+    # alembic-lint's own configuration above it: its folder counts for its keys too.
+    monkeypatch.delenv("ALEMBIC_LINT_CACHE_DIR")
+    (project / "alembic-lint.toml").write_text('version-locations = ["db/versions"]\ncache-dir = ".cache"\n')
+    assert run_cli(str(project / "db/versions/a.py")) == (0, "", "All checks passed (1 file).\n")
+    assert len(list((project / ".cache").glob("*.cache"))) == 1
+    (project / "alembic-lint.toml").unlink()
     (project / "db/versions/c.py").symlink_to(other / "x.py")
     code, out, _ = run_cli(str(project / "db/versions"), "--format", "full")
     assert code == 1 and "ALM011" in out and SECRET not in out
