@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from alembic_lint_lsp import actions, features, lifecycle, pull, sync  # noqa: F401  (they register handlers)
+from alembic_lint_lsp import actions, features, graph_request, lifecycle, pull, sync  # noqa: F401  (they register handlers)
 from alembic_lint_lsp.server import server
 
 
