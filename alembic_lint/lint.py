@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic_lint.boundary import Boundary, refusal
 from alembic_lint.diagnostics import Diagnostic, Span
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list_migration_files
@@ -65,6 +66,7 @@ class _CachedFolderResult(FolderResult):
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
     configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
+    boundary: Boundary | None = None  # what was read: a report shows no line of a file outside it
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -194,11 +196,12 @@ def lint_folder(
     known: dict[Path, Parsed] | None = None,
 ) -> FolderResult:
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
-    of it that could not be listed is reported like a file that cannot be read (ALM011). `known`:
+    of it that could not be listed, and a location or link of it that resolves outside its
+    boundary (not read), are reported like a file that cannot be read (ALM011). `known`:
     files this run already parsed (for discovery), taken from it instead of read again."""
     settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
-        if cache is not None and cache.enabled and not folder.unlisted:
+        if cache is not None and cache.enabled and not folder.unlisted and not folder.outside:
             return _lint_folder_cached(folder, settings, cache)
         known = known or {}
         missing = [path for path in folder.files if path not in known]
@@ -207,8 +210,17 @@ def lint_folder(
             ParseFailure(path, Span.point(1), f"cannot list folder: {reason}", "read")
             for path, reason in folder.unlisted
         ]
+        parsed += refused(folder)
         graph, diagnostics = check(parsed, settings, root=folder.root)
         return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
+
+
+def refused(folder: VersionFolder) -> list[ParseFailure]:
+    """The locations and links of a graph that resolve outside its boundary, as files that
+    cannot be read (ALM011): `versions/a.py: resolves to /etc/passwd, outside the repository ...`."""
+    if not folder.outside or folder.boundary is None:
+        return []
+    return [ParseFailure(path, Span.point(1), refusal(real, folder.boundary), "read") for path, real in folder.outside]
 
 
 def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -253,7 +265,7 @@ def _cached_facts(cache: CacheOptions, config: Path | None) -> Callable[[ScriptS
     file, so a warm run parses nothing twice)."""
 
     def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
-        files = list_migration_files(spec.locations, True)
+        files = list_migration_files(spec.locations, True, boundary=spec.boundary)
         parsed = dict(
             zip(
                 files,
@@ -273,7 +285,7 @@ def lint_plan(
 ) -> LintResult:
     """Lint the graphs of a plan, and report the configurations it could not resolve (`known`:
     files already parsed while planning)."""
-    result = LintResult(configuration=configuration_findings(planned.problems, settings))
+    result = LintResult(configuration=configuration_findings(planned.problems, settings), boundary=planned.boundary)
     for folder in planned.folders:
         result.folders.append(lint_folder(folder, settings, cache, known))
     if settings.since:  # a revision no graph holds is a mistake (ScopeError), not "nothing is new"

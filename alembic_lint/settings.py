@@ -53,6 +53,9 @@ class Settings:
     # `[tool.alembic-lint.rules.<CODE>]`: per rule code, (option, value) pairs, `severity` among
     # them; sorted, so equal configurations give equal (hashable) settings.
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    # Folders outside the repository that may be read anyway: `--allow-outside`, a command-line
+    # flag only (no configuration key sets it: a pull request writes the configuration).
+    allow_outside: tuple[Path, ...] = ()
 
     def options_for(self, code: str) -> dict[str, object]:
         """The options configured for one rule (defaults are the rule's own: see `Context.option`)."""

@@ -105,6 +105,11 @@ class FolderState:
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
 
+    @property
+    def refused(self) -> frozenset[Path]:
+        """Its locations and links that resolve outside its boundary: never read, nor linted as buffers."""
+        return frozenset(path for path, _ in self.folder.outside)
+
     def set_entry(self, path: Path, entry: Entry) -> None:
         self.entries[path] = entry
         self.changed.add(path)
@@ -136,7 +141,7 @@ class FolderState:
     # -- bringing it up to date (`documents`: the open buffers, path -> text) ------------------
     def listed(self, path: Path, documents: Mapping[Path, str]) -> bool:
         """Whether a file belongs in the folder's list: on disk, or an open buffer of it."""
-        return path in self.on_disk or (path in documents and self.holds(path))
+        return path in self.on_disk or (path in documents and self.holds(path) and path not in self.refused)
 
     def entry(self, path: Path) -> Entry:
         """The file's parse result: the buffer's, else read from disk now."""
@@ -170,7 +175,8 @@ class FolderState:
         """List the files in alembic's order (what is on disk plus unsaved open buffers), reading
         those not read yet; returns how many were read."""
         paths = list(self.folder.files)
-        extra = [path for path in documents if path not in self.on_disk and self.holds(path)]
+        refused = self.refused
+        extra = [path for path in documents if path not in self.on_disk and self.holds(path) and path not in refused]
         if extra:
             paths = sorted(paths + extra, key=self.order)
         for path in set(self.entries) - set(paths):
@@ -189,8 +195,11 @@ class FolderState:
         existing = tuple(location for location in self.key if location.is_dir())
         if not existing:
             return False
-        files = list_migration_files(existing, self.folder.recursive, self.folder.excluded)
-        self.folder = replace(self.folder, files=files)
+        outside: list[tuple[Path, str]] = []
+        files = list_migration_files(
+            existing, self.folder.recursive, self.folder.excluded, boundary=self.folder.boundary, outside=outside
+        )
+        self.folder = replace(self.folder, files=files, outside=tuple(outside))
         self.on_disk = frozenset(files)
         for path, entry in list(self.entries.items()):
             if path not in documents and entry.stamp != stamp(path):
