@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from alembic_lint.boundary import Boundary
+from alembic_lint.boundary import repository_root as checkout_root
 from alembic_lint.source import decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -77,7 +79,7 @@ def find_template(root: Path | None) -> Path | None:
 def read_template(root: Path | None) -> Template:
     """The template's facts; alembic's defaults when there is none or it cannot be read."""
     path = find_template(root)
-    if path is None:
+    if path is None or _outside(path):
         return Template()
     try:
         data, _ = read_source(path)
@@ -88,3 +90,10 @@ def read_template(root: Path | None) -> Template:
         return Template()
     docstrings = {match.group(1).strip() for match in _ONE_LINE_DOCSTRING.finditer(text)}
     return Template(path, bool(_DEFINES_DOWNGRADE.search(text)), tuple(sorted(docstrings)))
+
+
+def _outside(path: Path) -> bool:
+    """True for a template that is a link out of the repository holding its script directory
+    (boundary.py): it is not read, so a checkout cannot learn what a file outside says."""
+    top = checkout_root(path.parent) or path.parent
+    return Boundary.of((top,)).outside(path) is not None

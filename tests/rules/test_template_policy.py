@@ -51,6 +51,18 @@ def test_no_template_or_an_odd_one_means_alembic_defaults(tmp_path: Path, conten
     assert template.writes_downgrade and template.docstrings == ()
 
 
+def test_a_template_linked_out_of_the_repository_is_not_read(tmp_path: Path) -> None:
+    """Its words could tell a checkout what a file outside says: alembic's defaults instead."""
+    outside = tree(tmp_path / "elsewhere", {"script.py.mako": KEYSTONE}) / "script.py.mako"
+    repo = tree(tmp_path / "repo", {"pyproject.toml": "", "db/env.py": ""})
+    (repo / "db" / "script.py.mako").symlink_to(outside)
+    assert read_template(repo / "db") == Template()
+    inside = tree(repo, {"shared/script.py.mako": KEYSTONE}) / "shared" / "script.py.mako"
+    (repo / "db" / "script.py.mako").unlink()
+    (repo / "db" / "script.py.mako").symlink_to(inside)  # a link within the repository is read
+    assert read_template(repo / "db").writes_downgrade is False
+
+
 def test_the_cached_verdict_sees_a_changed_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The file rules' findings are cached with what the rules read from elsewhere: editing
     script.py.mako (the project stops doing downgrades) changes them on the next, cached, run."""
