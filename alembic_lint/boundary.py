@@ -112,7 +112,7 @@ class Boundary:
         return any(top == folder or top in folder.parents for top in (*self.roots, *self.allowed))
 
 
-def repository_root(path: Path) -> Path | None:
+def checkout_root(path: Path) -> Path | None:
     """The root of the repository `path` is in: the git top level, else the project root;
     None when there is neither (see the module's docstring)."""
     start = _folder(path)
@@ -138,7 +138,7 @@ def boundary_for(paths: Sequence[Path], allowed: Iterable[Path] = (), config: Pa
     """The boundary of a run over `paths`: each path's repository (the path itself when there is
     none: a bare boundary, which also admits the folder of alembic-lint's `config` file, found
     at or above the path), and the allowed paths."""
-    roots = [repository_root(path) for path in paths]
+    roots = [checkout_root(path) for path in paths]
     bare = any(root is None for root in roots)
     found = [root if root is not None else _folder(path) for root, path in zip(roots, paths, strict=True)]
     if bare and config is not None:

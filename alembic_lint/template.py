@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from alembic_lint.boundary import Boundary
-from alembic_lint.boundary import repository_root as checkout_root
+from alembic_lint.boundary import Boundary, checkout_root
 from alembic_lint.source import decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 

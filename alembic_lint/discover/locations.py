@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from alembic_lint.discover.configs import AlembicConfig, Setting
 from alembic_lint.discover.folder import ConfigProblem, ScriptSpec
+from alembic_lint.project import repository_root
 
 if TYPE_CHECKING:
     from alembic_lint.boundary import Boundary
@@ -30,7 +31,6 @@ _SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": "
 _LEGACY_SPLIT = re.compile(r", *|(?: +)")
 _LEGACY_SYS_PATH_SPLIT = re.compile(r", *|(?: +)|\:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 
 def resolve(
@@ -81,7 +81,7 @@ def search_bases(folder: Path, bound: Path | None) -> tuple[Path, ...]:
     folder itself, then each folder above it up to the project root (where alembic is
     usually run), or up to `bound`, or up to the current folder when it is above."""
     out = [folder]
-    top = project_root(folder)
+    top = repository_root(folder)
     if top is None and bound is not None and (bound == folder or bound in folder.parents):
         top = bound
     cwd = Path.cwd()
@@ -93,14 +93,6 @@ def search_bases(folder: Path, bound: Path | None) -> tuple[Path, ...]:
             if parent == top:
                 break
     return tuple(out)
-
-
-def project_root(folder: Path) -> Path | None:
-    """The nearest folder at or above `folder` with pyproject.toml, setup.cfg, setup.py or .git."""
-    for candidate in (folder, *folder.parents):
-        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
-            return candidate
-    return None
 
 
 def package_roots(config: AlembicConfig, bound: Path | None) -> tuple[Path, ...]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import migration_source, run_cli, tree
 
-from alembic_lint.boundary import Boundary, boundary_for, repository_root
+from alembic_lint.boundary import Boundary, boundary_for, checkout_root
 from alembic_lint.config import ConfigError, load_settings
 from alembic_lint.report import FORMAT_NAMES
 
@@ -343,14 +343,14 @@ def test_without_a_repository_the_configuration_above_a_versions_folder_still_co
 def test_the_root_is_the_git_top_level_else_the_project_root_else_the_path(tmp_path: Path) -> None:
     deep = tmp_path / "a" / "b" / "c"
     deep.mkdir(parents=True)
-    assert repository_root(deep) is None
+    assert checkout_root(deep) is None
     assert boundary_for([deep]) == Boundary.of([deep], bare=True)
     (tmp_path / "a" / "b" / "setup.cfg").write_text("")
-    assert repository_root(deep) == tmp_path / "a" / "b"
+    assert checkout_root(deep) == tmp_path / "a" / "b"
     (tmp_path / "a" / "pyproject.toml").write_text("")
-    assert repository_root(deep / "x.py") == tmp_path / "a" / "b"  # the nearest project file
+    assert checkout_root(deep / "x.py") == tmp_path / "a" / "b"  # the nearest project file
     (tmp_path / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n")  # a worktree's .git is a file
-    assert repository_root(deep) == tmp_path  # git's top level wins over any project file below it
+    assert checkout_root(deep) == tmp_path  # git's top level wins over any project file below it
     assert boundary_for([deep]) == Boundary.of([tmp_path])
 
 
