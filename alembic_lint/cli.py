@@ -87,6 +87,20 @@ def _check_parser() -> argparse.ArgumentParser:
         "--output-file", type=Path, metavar="PATH", help="write the report to PATH instead of stdout (atomically)"
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
+    parser.add_argument(
+        "--since",
+        action="append",
+        metavar="REV",
+        help="report the file rules' findings only for REV (id or unique prefix) and the revisions after it, "
+        "as `graph --since` draws them (repeatable; the graph rules still check everything; default: since "
+        "from the config)",
+    )
+    parser.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report the file rules' findings only for files added or changed since the merge base of REF and "
+        "HEAD (git), for pull-request CI: `--diff-base origin/main`",
+    )
     config = parser.add_mutually_exclusive_group()
     config.add_argument(
         "--config",
@@ -97,6 +111,7 @@ def _check_parser() -> argparse.ArgumentParser:
     config.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--version", action="version", version=f"alembic-lint {__version__}")
     _add_cache_arguments(parser)
+    add_allow_outside(parser)
     from alembic_lint.fix import cli as fix_cli
 
     fix_cli.add_arguments(parser)
@@ -119,17 +134,57 @@ def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cache_options(args: argparse.Namespace, settings: Settings | None = None) -> CacheOptions:
+def add_allow_outside(parser: argparse.ArgumentParser, boundary: str = "the repository") -> None:
+    """`--allow-outside PATH`: a command-line flag only, never a configuration key (a pull request
+    writes the configuration; `boundary` is what it cannot make us read outside of)."""
+    parser.add_argument(
+        "--allow-outside",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help=f"also read PATH (and what is below it) when configuration or a link leads outside {boundary}; repeatable",
+    )
+
+
+def allowed(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The `--allow-outside` paths, absolute; each must exist (a typo would allow nothing)."""
+    import os
+
+    out = []
+    for path in args.allow_outside:
+        if not os.path.lexists(path):
+            raise UsageError(f"--allow-outside {path}: no such file or directory")
+        out.append(Path(os.path.abspath(path)))
+    return tuple(out)
+
+
+def _cache_options(args: argparse.Namespace, settings: Settings, paths: Sequence[Path]) -> CacheOptions:
     """The flags win over the environment (ALEMBIC_LINT_NO_CACHE, ALEMBIC_LINT_CACHE_DIR, as ruff's
-    RUFF_NO_CACHE and RUFF_CACHE_DIR), which wins over the `cache-dir` setting."""
+    RUFF_NO_CACHE and RUFF_CACHE_DIR), which wins over the `cache-dir` setting. A `cache-dir`
+    outside the repository of `paths` is a usage error: the configuration is a pull request's to
+    write, and the cache files would be written there (the flag and the variable stay free)."""
     import os
 
     from alembic_lint.cache import CacheOptions
 
     environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
-    directory = args.cache_dir or (Path(environment) if environment else getattr(settings, "cache_dir", None))
+    directory = args.cache_dir or (Path(environment) if environment else settings.cache_dir)
     disabled = args.no_cache or os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false")
+    if directory is not None and directory is settings.cache_dir and not disabled:
+        _check_cache_dir(directory, settings, paths)
     return CacheOptions(enabled=not disabled, directory=directory, check=args.cache_check)
+
+
+def _check_cache_dir(directory: Path, settings: Settings, paths: Sequence[Path]) -> None:
+    from alembic_lint.boundary import boundary_for
+
+    boundary = boundary_for(paths, settings.allow_outside, settings.config_path)
+    if boundary.outside(directory) is not None:
+        raise UsageError(
+            f"{settings.config_path}: `cache-dir` {directory} is outside {boundary.label}: not written there "
+            "(a configuration file cannot send the cache outside it; --cache-dir or ALEMBIC_LINT_CACHE_DIR can)"
+        )
 
 
 def _rule_parser() -> argparse.ArgumentParser:
@@ -147,9 +202,9 @@ def _graph_settings(args: argparse.Namespace) -> Settings:
     from alembic_lint.settings import Settings
 
     try:
-        return resolve_settings(args.path)
+        return resolve_settings(args.path, allow_outside=allowed(args))
     except ConfigError:
-        return Settings()
+        return Settings(allow_outside=allowed(args))
 
 
 def _graph_parser() -> argparse.ArgumentParser:
@@ -172,6 +227,7 @@ def _graph_parser() -> argparse.ArgumentParser:
         help="draw only each head and the N revisions behind it",
     )
     _add_cache_arguments(parser)
+    add_allow_outside(parser)
     return parser
 
 
@@ -205,6 +261,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from alembic_lint.fix import cli as fix_cli
     from alembic_lint.lint import LintResult, lint
     from alembic_lint.report import FORMAT_NAMES, summary
+    from alembic_lint.scope import ScopeError
     from alembic_lint.settings import RuleSelection
 
     overrides = None
@@ -216,9 +273,12 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     # Each path is linted with the configuration nearest to it (paths sharing one are linted together).
     groups: dict[Settings, list[Path]] = {}
+    allow = allowed(args)
     for path in args.paths or [Path(".")]:
-        settings = resolve_settings(path, config=args.config, isolated=args.isolated, overrides=overrides)
-        groups.setdefault(fix_cli.adjust(settings, args), []).append(path)
+        settings = resolve_settings(
+            path, config=args.config, isolated=args.isolated, overrides=overrides, allow_outside=allow
+        )
+        groups.setdefault(_scoped(fix_cli.adjust(settings, args), args, path), []).append(path)
     first = next(iter(groups))  # the configuration of the first path chooses the default output format
     output_format = args.format or first.output_format or "text"
     if output_format not in FORMAT_NAMES:
@@ -236,9 +296,15 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return fixing.exit  # --diff, --add-noqa
     result = LintResult()
     for settings, paths in groups.items():
-        found = lint(paths, settings, cache=_cache_options(args, settings))
+        try:
+            found = lint(paths, settings, cache=_cache_options(args, settings, paths))
+        except ScopeError as exc:
+            origin = "--since" if args.since else f"{settings.config_path}: `since`"
+            raise UsageError(f"{origin}: {exc}") from None
         result.folders.extend(found.folders)
         result.configuration.extend(found.configuration)
+        if found.boundary is not None:
+            result.boundary = found.boundary if result.boundary is None else result.boundary | found.boundary
     cwd = Path.cwd()
     diagnostics = result.diagnostics
     _emit(_report(args, output_format, diagnostics, result, cwd, out), args.output_file, out)
@@ -246,6 +312,25 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if diagnostics and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_CLEAN
+
+
+def _scoped(settings: Settings, args: argparse.Namespace, path: Path) -> Settings:
+    """The settings with `--since` (it replaces the configuration's `since`) and the files
+    `--diff-base` finds changed in the repository holding `path`."""
+    from alembic_lint.records import replace
+
+    if args.since:
+        settings = replace(settings, since=tuple(args.since))
+    if args.diff_base is None or not path.exists():  # a missing path: discovery says so
+        return settings
+    from alembic_lint.diff_base import changed_files
+    from alembic_lint.scope import ScopeError
+
+    try:
+        changed = changed_files(args.diff_base, Path(path).absolute())
+    except ScopeError as exc:
+        raise UsageError(f"--diff-base {args.diff_base}: {exc}") from None
+    return replace(settings, report_files=changed)
 
 
 def _report(
@@ -264,7 +349,7 @@ def _report(
     from alembic_lint.report.full import use_color
 
     color = args.output_file is None and use_color(out)
-    return formatter(output_format, color=color, files=result.paths)(diagnostics, cwd)
+    return formatter(output_format, color=color, files=result.paths, boundary=result.boundary)(diagnostics, cwd)
 
 
 def _emit(text: str, output_file: Path | None, out: TextIO) -> None:
@@ -340,7 +425,7 @@ def run_graph(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     settings = _graph_settings(args)
     folder = _one_graph(args, settings, err)
-    parsed = parse_folder(folder, _cache_options(args, settings), settings.config_path)
+    parsed = parse_folder(folder, _cache_options(args, settings, [args.path]), settings.config_path)
     from alembic_lint.fix.git_revisions import resolve
 
     parsed = list(resolve(parsed)[0])  # `get_down_revision()` (alembic-git-revisions) made literal
@@ -396,7 +481,9 @@ def _rule_text(rule: Rule) -> str:
 
 # Options that take a value, of every subcommand: `--cache-dir DIR graph .` must not read DIR as a path.
 _VALUED = ("--select", "--extend-select", "--ignore", "--format", "--output-file", "--config", "--cache-dir")
+_VALUED += ("--allow-outside",)
 _VALUED += ("--cache-check", "--since", "--heads-only-context", "--tcp", "--log-level", "--heads-strategy")
+_VALUED += ("--diff-base",)
 
 
 def _command(argv: list[str]) -> tuple[str, list[str]]:

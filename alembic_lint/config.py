@@ -5,14 +5,16 @@ with an `alembic-lint.toml` (top-level keys) or a `pyproject.toml` that has a
 `[tool.alembic-lint]` table wins. `KEYS` is the one declaration of every key: its
 TOML name, the kind of value it takes and the `Settings` field it sets. Relative
 paths resolve against the configuration file's folder. Any mistake is a
-`ConfigError`: one line naming the file and the key.
+`ConfigError`: one line naming the file and the key. A configuration file found by
+the search that is a link resolving outside the repository is not read (an error: a
+pull request could link `pyproject.toml` to any file on the machine).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alembic_lint import values
@@ -132,6 +134,7 @@ KEYS: tuple[Key, ...] = (
     Key("check-downgrade", "check_downgrade", values.boolean),
     Key("version-locations", "version_locations", _graphs),
     Key("exclude", "exclude", values.string_list),
+    Key("since", "since", values.string_or_strings),
     Key("output-format", "output_format", values.string),  # the value is checked by the output stage
     Key("cache-dir", "cache_dir", values.path),
     Key("rules", "rule_options", _rule_tables),
@@ -170,8 +173,9 @@ def _section(path: Path, data: dict[str, object]) -> dict[str, object] | None:
     return section
 
 
-def find_config(start: Path) -> Path | None:
-    """The configuration file for a path: the nearest one at or above it."""
+def find_config(start: Path, allow: Sequence[Path] = ()) -> Path | None:
+    """The configuration file for a path: the nearest one at or above it. Raises ConfigError for
+    one that is a link resolving outside the path's repository (`allow`: `--allow-outside`)."""
     start = start.absolute()
     try:
         is_dir = start.is_dir()
@@ -181,9 +185,11 @@ def find_config(start: Path) -> Path | None:
     for directory in (folder, *folder.parents):
         candidate = directory / CONFIG_FILE
         if candidate.is_file():
+            _within_repository(candidate, start, allow)
             return candidate
         pyproject = directory / PYPROJECT
         if pyproject.is_file():
+            _within_repository(pyproject, start, allow)
             try:
                 if SECTION.encode() not in pyproject.read_bytes():
                     continue
@@ -192,6 +198,19 @@ def find_config(start: Path) -> Path | None:
             if _section(pyproject, _read(pyproject)) is not None:
                 return pyproject
     return None
+
+
+def _within_repository(path: Path, start: Path, allow: Sequence[Path]) -> None:
+    """Raise ConfigError for a configuration file that is a link out of `start`'s repository
+    (one `lstat`, and one `realpath` for a link)."""
+    if not os.path.islink(path):
+        return
+    from alembic_lint.boundary import boundary_for, refusal
+
+    boundary = boundary_for([start], allow)
+    real = boundary.outside(path)
+    if real is not None:
+        raise ConfigError(f"{path}: {refusal(boundary.shown(path, real), boundary)} (--allow-outside {real} reads it)")
 
 
 def load_settings(path: Path) -> Settings:
@@ -223,15 +242,18 @@ def resolve_settings(
     config: Path | None = None,
     isolated: bool = False,
     overrides: RuleSelection | None = None,
+    allow_outside: Sequence[Path] = (),
 ) -> Settings:
     """The settings that apply to a linted path: `--isolated` ignores every file,
     `--config` names one, otherwise the nearest is used; command-line selectors
-    (`overrides`) come last."""
+    (`overrides`) and `--allow-outside` (never a configuration key) come last."""
     if isolated:
         settings = Settings()
     else:
-        found = config if config is not None else find_config(path)
+        found = config if config is not None else find_config(path, allow_outside)
         settings = load_settings(found) if found is not None else Settings()
     if overrides is not None:
         settings = replace(settings, overrides=(*settings.overrides, overrides))
+    if allow_outside:
+        settings = replace(settings, allow_outside=tuple(Path(os.path.abspath(p)) for p in allow_outside))
     return settings

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from json.encoder import encode_basestring_ascii as _string
 from pathlib import Path
 
-from alembic_lint.graph import Node, RevisionGraph
+from alembic_lint.graph import Node, RevisionGraph, history
 
 
 def _comma(values: object) -> str:
@@ -42,7 +42,7 @@ def history_line(graph: RevisionGraph, node: Node) -> str:
 
 def format_history(graph: RevisionGraph, only: Collection[str] | None = None) -> str:
     """Newest first, like `alembic history`; `only` limits it to these revisions."""
-    return "".join(history_line(graph, node) + "\n" for node in graph.history() if only is None or node.id in only)
+    return "".join(history_line(graph, node) + "\n" for node in history(graph) if only is None or node.id in only)
 
 
 def format_graph_json(graph: RevisionGraph, relative_to: Path, only: Collection[str] | None = None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic_lint.boundary import Boundary, refusal
 from alembic_lint.diagnostics import Diagnostic, Span
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import ConfigProblem, ScriptSpec, VersionFolder, list_migration_files
@@ -24,6 +25,7 @@ from alembic_lint.plan import Plan, plan
 from alembic_lint.records import field, record, replace
 from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
 from alembic_lint.rules.selection import selected_rules
+from alembic_lint.scope import check_since, reported_files
 from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions, ignored_codes
 
@@ -65,6 +67,7 @@ class _CachedFolderResult(FolderResult):
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
     configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
+    boundary: Boundary | None = None  # what was read: a report shows no line of a file outside it
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -148,6 +151,8 @@ def check(
     keeps the graph across calls and updates it for what changed (the language server's:
     graph/incremental.py). `memo` keeps the file rules' findings for parse results that are the same objects
     as last time (the language server re-parses only the file being edited).
+    `since` and `report_files` in the settings limit the file rules (and ALM900) to some
+    files (scope.py); the graph rules always report on the whole graph.
     """
     active = selected_rules(settings, RULES) if rules is None else tuple(rules)
     parsed, chain = git_revisions.resolve(parsed)  # `get_down_revision()` (alembic-git-revisions) made literal
@@ -158,12 +163,17 @@ def check(
     for rule in active:
         if isinstance(rule, GraphRule):
             diagnostics.extend(rule.check(graph, ctx))
+    reported = reported_files(graph, (item.path for item in parsed), settings)  # since / --diff-base
     file_rules = [rule for rule in active if isinstance(rule, FileRule)]
     if file_rules:
         if memo is None:
             memo = FileRuleMemo()
-        diagnostics.extend(memo.findings(parsed, file_rules, ctx))
+        scoped = parsed if reported is None else [item for item in parsed if item.path in reported]
+        diagnostics.extend(memo.findings(scoped, file_rules, ctx))
     diagnostics = apply_suppressions(diagnostics, parsed, ctx, active)
+    if reported is not None:  # the suppression rules' findings are about files too
+        graph_codes = {rule.code for rule in active if isinstance(rule, GraphRule)}
+        diagnostics = [d for d in diagnostics if d.code in graph_codes or d.path in reported]
     if settings.rule_options:
         diagnostics = _with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -190,11 +200,12 @@ def lint_folder(
     known: dict[Path, Parsed] | None = None,
 ) -> FolderResult:
     """Lint one script directory; with `cache`, through its per-file cache (see cache.py). A folder
-    of it that could not be listed is reported like a file that cannot be read (ALM011). `known`:
+    of it that could not be listed, and a location or link of it that resolves outside its
+    boundary (not read), are reported like a file that cannot be read (ALM011). `known`:
     files this run already parsed (for discovery), taken from it instead of read again."""
     settings = folder_settings(settings, folder)  # the dialect its alembic.ini names (ALM3xx gating)
     with gc_paused():
-        if cache is not None and cache.enabled and not folder.unlisted:
+        if cache is not None and cache.enabled and not folder.unlisted and not folder.outside:
             return _lint_folder_cached(folder, settings, cache)
         known = known or {}
         missing = [path for path in folder.files if path not in known]
@@ -203,8 +214,17 @@ def lint_folder(
             ParseFailure(path, Span.point(1), f"cannot list folder: {reason}", "read")
             for path, reason in folder.unlisted
         ]
+        parsed += refused(folder)
         graph, diagnostics = check(parsed, settings, root=folder.root)
         return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
+
+
+def refused(folder: VersionFolder) -> list[ParseFailure]:
+    """The locations and links of a graph that resolve outside its boundary, as files that
+    cannot be read (ALM011): `versions/a.py: resolves to /etc/passwd, outside the repository ...`."""
+    if not folder.outside or folder.boundary is None:
+        return []
+    return [ParseFailure(path, Span.point(1), refusal(real, folder.boundary), "read") for path, real in folder.outside]
 
 
 def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -255,7 +275,7 @@ def _cached_facts(cache: CacheOptions, config: Path | None) -> Callable[[ScriptS
     file, so a warm run parses nothing twice)."""
 
     def facts(spec: ScriptSpec, paths: Sequence[Path]) -> list[Parsed]:
-        files = list_migration_files(spec.locations, True)
+        files = list_migration_files(spec.locations, True, boundary=spec.boundary)
         parsed = dict(
             zip(
                 files,
@@ -275,9 +295,11 @@ def lint_plan(
 ) -> LintResult:
     """Lint the graphs of a plan, and report the configurations it could not resolve (`known`:
     files already parsed while planning)."""
-    result = LintResult(configuration=configuration_findings(planned.problems, settings))
+    result = LintResult(configuration=configuration_findings(planned.problems, settings), boundary=planned.boundary)
     for folder in planned.folders:
         result.folders.append(lint_folder(folder, settings, cache, known))
+    if settings.since:  # a revision no graph holds is a mistake (ScopeError), not "nothing is new"
+        check_since((found.graph for found in result.folders), settings.since)
     return result
 
 

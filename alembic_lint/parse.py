@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import tokenize
 import warnings
 from functools import partial
 from pathlib import Path
@@ -92,6 +93,10 @@ class Function:
     raises: tuple[str, ...]  # exception names raised directly in the body
     conditional: bool = False  # defined inside if/try at module level
     operations: tuple[Operation, ...] = ()  # its op.* calls, in source order (operations.py)
+    # A trivial function's own words (`function_notes`): the comments from its `def` line to its
+    # last comment indented under it, as written; its docstring. Empty for any other function.
+    comments: tuple[str, ...] = ()
+    docstring: str | None = None
 
 
 @record
@@ -400,6 +405,35 @@ def _dotted(node: ast.expr) -> str | None:
     return None
 
 
+def function_notes(
+    index: LineIndex, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[tuple[str, ...], str | None]:
+    """The comments and the docstring of a function that does nothing: what its author says
+    about why (ALM102, ALM104). The comments are read from the `def` line to the body's last
+    line, and on the comment lines after it that are indented under the `def` (alembic's
+    `# ### end Alembic commands ###` follows the `pass`). Tokenized: a `#` in a string is no comment."""
+    lines = index.lines
+    first = node.lineno
+    last = node.body[-1].end_lineno or node.body[-1].lineno
+    indent = node.col_offset  # the def's (module level: 0); a comment under it is indented further
+    while last < len(lines):
+        text = lines[last]  # the line after `last`
+        stripped = text.lstrip()
+        if stripped and not (stripped.startswith("#") and len(text) - len(stripped) > indent):
+            break
+        last += 1
+    comments: list[str] = []
+    readline = iter([line + "\n" for line in lines[first - 1 : last]]).__next__
+    try:
+        for token in tokenize.generate_tokens(readline):
+            if token.type == tokenize.COMMENT:
+                comments.append(token.string.rstrip())
+    except (tokenize.TokenError, SyntaxError, StopIteration):
+        pass  # a line cut inside the signature: the comments found so far
+    docstring = ast.get_docstring(node, clean=True)
+    return tuple(comments), docstring
+
+
 class _Extractor:
     def __init__(self, path: Path, index: LineIndex) -> None:
         self.path = path
@@ -541,7 +575,10 @@ class _Extractor:
                 # operations -> extractor) that keeps the whole tree alive while the collector is paused.
                 self.operations = OperationExtractor(self.tree, partial(node_span, index=self.index), self.index)
             operations = self.operations.extract(node)
-        return Function(node.name, name_span, body_span, trivial, tuple(raises), conditional, operations)
+        comments, docstring = function_notes(self.index, node) if trivial else ((), None)
+        return Function(
+            node.name, name_span, body_span, trivial, tuple(raises), conditional, operations, comments, docstring
+        )
 
     def collect_imports(self, body: list[ast.stmt], in_function: bool, type_checking: bool) -> None:
         for stmt in body:

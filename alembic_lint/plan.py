@@ -4,7 +4,9 @@ Every front-end asks it: `check` and `graph` on the command line, the pytest plu
 and the language server (which graph an open buffer belongs to). It applies, in order:
 discovery (or the graphs `version-locations` names instead), then `exclude`. A
 configuration that cannot be resolved is not an error here but a problem in the plan,
-reported like any finding (ALM012) while every other graph is linted.
+reported like any finding (ALM012) while every other graph is linted. Nothing outside
+the boundary (the repositories of the paths, and `--allow-outside`) is read: the plan
+carries it, so that a report shows no line of a file outside it either.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from alembic_lint.boundary import Boundary, boundary_for, refusal
 from alembic_lint.discover import ConfigProblem, DiscoveryError, VersionFolder, find, find_buffer
 from alembic_lint.discover.files import list_migration_files
 from alembic_lint.discover.subtrees import Facts
@@ -27,6 +30,7 @@ class Plan:
 
     folders: tuple[VersionFolder, ...] = ()
     problems: tuple[ConfigProblem, ...] = ()
+    boundary: Boundary | None = None  # what may be read (and shown)
 
     def folder_of(self, path: Path) -> VersionFolder | None:
         """The graph that holds `path` (a file, which need not exist)."""
@@ -38,26 +42,30 @@ def plan(paths: Sequence[Path], settings: Settings, facts: Facts | None = None) 
     that does not exist or holds nothing to lint (usage errors: exit 2). `facts` parses the
     files discovery must read to split a script directory (the pipeline's parser by default)."""
     if settings.version_locations is not None:
-        found = Plan(_configured(paths, settings))
+        boundary = boundary_for(paths, settings.allow_outside, settings.config_path)
+        found = Plan(_configured(paths, settings, boundary), boundary=boundary)
     else:
-        discovery = find(paths, facts=facts)
-        found = Plan(discovery.folders, discovery.problems)
+        discovery = find(paths, facts=facts, allow=settings.allow_outside)
+        found = Plan(discovery.folders, discovery.problems, discovery.boundary)
     return _without_excluded(found, settings)
 
 
-def plan_buffer(path: Path, settings: Settings) -> Plan:
+def plan_buffer(path: Path, settings: Settings, boundary: Boundary | None = None) -> Plan:
     """What an editor's buffer belongs to: the graph `version-locations` names that holds it, else
     the one discovery finds above it (with the problem of a configuration beside it, if any);
-    no graph for a file `exclude` drops, or for any other file."""
+    no graph for a file `exclude` drops, or for any other file. `boundary`: what may be read
+    (the language server's workspace folders); by default the file's repository."""
     path = Path(os.path.abspath(path))
     if settings.exclude and matches_any(settings.exclude, path, settings.project_root):
         return Plan()
+    if boundary is None:
+        boundary = boundary_for([path], settings.allow_outside, settings.config_path)
     if settings.version_locations is not None:
-        graph = Plan(_graphs(settings)).folder_of(path)
-        found = Plan((graph,) if graph is not None else ())
+        graph = Plan(_graphs(settings, boundary)).folder_of(path)
+        found = Plan((graph,) if graph is not None else (), boundary=boundary)
     else:
-        discovery = find_buffer(path)
-        found = Plan(discovery.folders, discovery.problems)
+        discovery = find_buffer(path, boundary)
+        found = Plan(discovery.folders, discovery.problems, discovery.boundary or boundary)
     kept = _without_excluded(found, settings)
     if found.folders and not kept.folders:  # every file of it excluded but this buffer: still its graph
         kept = replace(kept, folders=(replace(found.folders[0], files=()),))
@@ -70,22 +78,41 @@ def graph_of(path: Path, settings: Settings) -> VersionFolder | None:
     return folders[0] if folders else None
 
 
-def _graphs(settings: Settings) -> tuple[VersionFolder, ...]:
-    """The graphs `version-locations` names, each read recursively."""
+def _graphs(settings: Settings, boundary: Boundary) -> tuple[VersionFolder, ...]:
+    """The graphs `version-locations` names, each read recursively. A folder outside the boundary
+    is a usage error, like any bad value of alembic-lint's own configuration."""
     out = []
     for name, locations in settings.version_locations or ():
+        for location in locations:
+            real = boundary.outside(location)
+            if real is not None:
+                where = refusal(boundary.shown(location, real), boundary, str(location))
+                raise DiscoveryError(
+                    f"{settings.config_path}: `version-locations`: {location} {where} (--allow-outside {real} reads it)"
+                )
         root = Path(os.path.commonpath(locations))
         unlisted: list[tuple[Path, str]] = []
-        files = list_migration_files(locations, True, (), unlisted)
+        outside: list[tuple[Path, str]] = []
+        files = list_migration_files(locations, True, (), unlisted, boundary, outside)
         out.append(
-            VersionFolder(root, locations, True, files, settings.config_path, name=name, unlisted=tuple(unlisted))
+            VersionFolder(
+                root,
+                locations,
+                True,
+                files,
+                settings.config_path,
+                name=name,
+                unlisted=tuple(unlisted),
+                outside=tuple(outside),
+                boundary=boundary,
+            )
         )
     return tuple(out)
 
 
-def _configured(paths: Sequence[Path], settings: Settings) -> tuple[VersionFolder, ...]:
+def _configured(paths: Sequence[Path], settings: Settings, boundary: Boundary) -> tuple[VersionFolder, ...]:
     """The configured graphs; a path argument inside one limits its report to the files under it."""
-    graphs = _graphs(settings)
+    graphs = _graphs(settings, boundary)
     if not any(graph.files for graph in graphs):
         shown = ", ".join(str(location) for graph in graphs for location in graph.locations)
         raise DiscoveryError(f"{shown}: no migration files found (version-locations in {settings.config_path})")
@@ -130,4 +157,5 @@ def _without_excluded(found: Plan, settings: Settings) -> Plan:
         if folder.files and (not files or only == frozenset() != folder.only):
             continue
         kept.append(replace(folder, files=files, only=only))
-    return Plan(tuple(kept), tuple(problem for problem in found.problems if not excluded(problem.path)))
+    problems = tuple(problem for problem in found.problems if not excluded(problem.path))
+    return Plan(tuple(kept), problems, found.boundary)

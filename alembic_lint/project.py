@@ -1,28 +1,13 @@
-"""Where a project starts: the one answer every stage uses (globs, ALM201's first-party
-code, discovery's relative paths)."""
+"""Where a project starts: the answers every stage uses (ALM201's first-party code,
+discovery's relative paths; globs are relative to the configuration file's folder,
+`Settings.project_root`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from alembic_lint.settings import Settings
 
 # What marks the top of a repository or a Python project (issue 9: ruff and pytest look for these).
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-
-
-def project_root(settings: Settings, folder: Path | None = None) -> Path | None:
-    """The project's root folder: the folder of alembic-lint's configuration file; without
-    one, the parent of the script directory that `folder` (a versions folder or the script
-    directory itself) belongs to; None when neither is known."""
-    if settings.config_path is not None:
-        return settings.config_path.parent
-    if folder is None:
-        return None
-    script_dir = folder.parent if folder.name == "versions" else folder
-    return script_dir.parent
 
 
 def repository_root(start: Path) -> Path | None:
@@ -31,3 +16,20 @@ def repository_root(start: Path) -> Path | None:
         if any((folder / marker).exists() for marker in PROJECT_MARKERS):
             return folder
     return None
+
+
+def code_root(script_dir: Path, config: Path | None = None) -> Path:
+    """Where the project's own code starts, for a script directory: the nearest folder at or
+    above it that holds one of PROJECT_MARKERS or alembic-lint's configuration file `config`
+    (whichever is nearer); without either (an unpacked wheel), the folder above the outermost
+    package that holds the script directory, else the script directory's parent."""
+    found = [repository_root(script_dir)]
+    if config is not None and (config.parent == script_dir or config.parent in script_dir.parents):
+        found.append(config.parent)
+    nearest = max((folder for folder in found if folder is not None), key=lambda f: len(f.parts), default=None)
+    if nearest is not None:
+        return nearest
+    top = script_dir
+    while (top / "__init__.py").is_file() and top.parent != top:
+        top = top.parent
+    return top if top != script_dir else script_dir.parent

@@ -46,20 +46,35 @@ MISSING: Any = _Missing()
 class Field:
     """A field's declaration: its default, or the factory that makes one."""
 
-    __slots__ = ("default", "default_factory", "name", "type")
+    __slots__ = ("compare", "default", "default_factory", "name", "repr", "type")
 
-    def __init__(self, default: object = MISSING, default_factory: Callable[[], object] | Any = MISSING) -> None:
+    def __init__(
+        self,
+        default: object = MISSING,
+        default_factory: Callable[[], object] | Any = MISSING,
+        compare: bool = True,
+        repr: bool = True,
+    ) -> None:
         if default is not MISSING and default_factory is not MISSING:
             raise ValueError("cannot specify both default and default_factory")
         self.default = default
         self.default_factory = default_factory
+        self.compare = compare  # part of ==, the hash and the order
+        self.repr = repr
         self.name = ""
         self.type: object = None
 
 
-def field(*, default: Any = MISSING, default_factory: Callable[[], Any] | Any = MISSING) -> Any:
-    """A field with a default or a default factory (`dataclasses.field`'s two uses here)."""
-    return Field(default, default_factory)
+def field(
+    *,
+    default: Any = MISSING,
+    default_factory: Callable[[], Any] | Any = MISSING,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
+    """A field with a default or a default factory, left out of comparisons or the repr (as
+    `dataclasses.field`)."""
+    return Field(default, default_factory, compare, repr)
 
 
 def _is_class_var(annotation: object) -> bool:
@@ -75,7 +90,7 @@ class _DataclassFields:
 
         made: dict[str, object] = {}
         for spec in owner.__record_fields__:  # type: ignore[attr-defined]
-            kwargs: dict[str, object] = {}
+            kwargs: dict[str, object] = {"compare": spec.compare, "repr": spec.repr}
             if spec.default is not MISSING:
                 kwargs["default"] = spec.default
             if spec.default_factory is not MISSING:
@@ -143,17 +158,19 @@ def _methods(cls: type, fields: tuple[Field, ...], frozen: bool, order: bool) ->
     """Every method of the record. Only `__init__` is compiled code, and it is not compiled
     here: it is a copy of a template for its number of fields, renamed (`code.replace`)."""
     names = tuple(spec.name for spec in fields)
-    if len(names) == 1:
-        one = attrgetter(names[0])
+    compared = tuple(spec.name for spec in fields if spec.compare)
+    shown_names = tuple(spec.name for spec in fields if spec.repr)
+    if len(compared) == 1:
+        one = attrgetter(compared[0])
 
         def key(obj: object) -> tuple[object, ...]:
             return (one(obj),)
 
     else:
-        key = attrgetter(*names) if names else _no_fields  # type: ignore[assignment]
+        key = attrgetter(*compared) if compared else _no_fields  # type: ignore[assignment]
 
     def __repr__(self: object) -> str:
-        shown = ", ".join([f"{name}={getattr(self, name)!r}" for name in names])
+        shown = ", ".join([f"{name}={getattr(self, name)!r}" for name in shown_names])
         return f"{self.__class__.__qualname__}({shown})"
 
     def __eq__(self: object, other: object) -> bool:

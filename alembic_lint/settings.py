@@ -44,12 +44,18 @@ class Settings:
     # for the array form.
     version_locations: tuple[tuple[str, tuple[Path, ...]], ...] | None = None
     exclude: tuple[str, ...] = ()  # globs, relative to the project root
+    # Report the file rules' findings only for some files (scope.py); graph rules see everything.
+    since: tuple[str, ...] = ()  # revisions (ids or prefixes): their files and those of the revisions after them
+    report_files: tuple[Path, ...] | None = None  # `--diff-base`: the files changed, absolute and real, sorted
     output_format: str | None = None
     cache_dir: Path | None = None
     config_path: Path | None = None  # the file these settings came from
     # `[tool.alembic-lint.rules.<CODE>]`: per rule code, (option, value) pairs, `severity` among
     # them; sorted, so equal configurations give equal (hashable) settings.
     rule_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    # Folders outside the repository that may be read anyway: `--allow-outside`, a command-line
+    # flag only (no configuration key sets it: a pull request writes the configuration).
+    allow_outside: tuple[Path, ...] = ()
 
     def options_for(self, code: str) -> dict[str, object]:
         """The options configured for one rule (defaults are the rule's own: see `Context.option`)."""
@@ -65,20 +71,6 @@ class Settings:
 
     @property
     def project_root(self) -> Path | None:
-        """The folder holding the configuration file: globs are relative to it."""
-        from alembic_lint.project import project_root
-
-        return project_root(self)
-
-
-# Moved to alembic_lint/rules/selection.py; still importable from here, without loading the
-# rules when only the settings are needed.
-_MOVED = frozenset({"UnknownSelector", "check_selector", "selected_rules", "matches", "rule_for"})
-
-
-def __getattr__(name: str) -> object:
-    if name in _MOVED:
-        from alembic_lint.rules import selection
-
-        return getattr(selection, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        """The folder holding the configuration file: globs are relative to it
+        (`alembic_lint.project.project_root` adds the fallback when there is none)."""
+        return self.config_path.parent if self.config_path is not None else None

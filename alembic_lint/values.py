@@ -39,6 +39,15 @@ def string_list(value: object, base: Path) -> tuple[str, ...]:
     return tuple(strings(value))
 
 
+def string_or_strings(value: object, base: Path) -> tuple[str, ...]:
+    """One string, or an array of them."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise InvalidValue(f"expected a string or an array of strings, got {type_name(value)}")
+
+
 def modules(value: object, base: Path) -> tuple[str, ...]:
     items = strings(value)
     for item in items:

@@ -51,6 +51,27 @@ def tree(base: Path, files: dict[str, str]) -> Path:
     return base
 
 
+def copy_checkout(target: Path) -> Path:
+    """This worktree's files (committed or not, minus ignored ones) copied to `target`, as a
+    fresh checkout has them; needs git."""
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 def assert_golden(name: str, actual: str) -> None:
     """Compare with tests/golden/NAME; ALEMBIC_LINT_UPDATE_GOLDEN=1 rewrites it first (see its README)."""
     path = GOLDEN / name

@@ -10,6 +10,10 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alembic_lint.boundary import Boundary
 
 # alembic's `_only_source_rev_file`: what counts as a migration file.
 MIGRATION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
@@ -20,6 +24,8 @@ def list_migration_files(
     recursive: bool,
     excluded: Sequence[Path] = (),
     unlisted: list[tuple[Path, str]] | None = None,
+    boundary: Boundary | None = None,
+    outside: list[tuple[Path, str]] | None = None,
 ) -> tuple[Path, ...]:
     """alembic's walk: top-down, names sorted, `__pycache__` skipped, links to folders not followed.
 
@@ -31,6 +37,10 @@ def list_migration_files(
     its name, which spares a `realpath` (one `lstat` per path component) per file.
     Paths are made with pathlib's own child constructor where it has one
     (Python < 3.12 parses every `Path(str)` again, a third of the listing time).
+
+    With a `boundary`, a location or a link whose real path is outside it is not read: it is
+    added to `outside` with where it leads (`Boundary.shown`). The walk never enters a link to
+    a folder, so the real paths computed anyway (one per folder, one per link) are all it compares.
     """
     files: list[Path] = []
     seen: set[str] = set()
@@ -38,10 +48,16 @@ def list_migration_files(
     for location in locations:
         if not location.is_dir():
             continue
-        for folder, entries in _walk(str(location), recursive, skip, unlisted):
+        top = str(location)
+        real_top = os.path.realpath(top)
+        if boundary is not None and not boundary.admits(real_top):
+            if outside is not None:
+                outside.append((location, boundary.shown(top, real_top)))
+            continue
+        for folder, entries in _walk(top, recursive, skip, unlisted):
             if folder.endswith("__pycache__"):
                 continue
-            real_folder = os.path.realpath(folder)
+            real_folder = real_top if folder == top else os.path.realpath(folder)
             real_prefix = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
             folder_path = Path(folder)
             child = getattr(folder_path, "_make_child_relpath", folder_path.joinpath)
@@ -57,6 +73,10 @@ def list_migration_files(
                     linked = True
                 real = os.path.realpath(entry.path) if linked else real_prefix + entry.name
                 if real in seen:
+                    continue
+                if linked and boundary is not None and not boundary.admits(real):
+                    if outside is not None:
+                        outside.append((Path(entry.path), boundary.shown(entry.path, real)))
                     continue
                 seen.add(real)
                 path = child(entry.name)

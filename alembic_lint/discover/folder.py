@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.discover.files import holds, is_migration_name
-from alembic_lint.records import record
+from alembic_lint.records import field, record
+
+if TYPE_CHECKING:
+    from alembic_lint.boundary import Boundary
 
 
 class DiscoveryError(Exception):
@@ -32,6 +35,10 @@ class VersionFolder:
     name: str = ""  # a graph of several in one script directory (or a named `version-locations` graph)
     excluded: tuple[Path, ...] = ()
     unlisted: tuple[tuple[Path, str], ...] = ()  # folders of it that could not be listed, and why
+    # Locations and links of it that resolve outside `boundary`, and where they lead: not read.
+    outside: tuple[tuple[Path, str], ...] = ()
+    # What it was found within: listing it again keeps to it. Not part of its identity.
+    boundary: Boundary | None = field(default=None, compare=False, repr=False)
 
     def holds(self, path: Path) -> bool:
         """True when alembic would load `path` as a migration of this graph (it need not exist)."""
@@ -59,6 +66,7 @@ class ScriptSpec:
     locations: tuple[Path, ...]
     recursive: bool
     config: Path | None = None
+    boundary: Boundary | None = field(default=None, compare=False, repr=False)  # its locations are listed within it
 
 
 ProblemKind = Literal[
@@ -70,6 +78,8 @@ ProblemKind = Literal[
     "bad-separator",  # path_separator / version_path_separator has a value alembic refuses
     "wrong-type",  # a [tool.alembic] value of the wrong TOML type (detail: what is expected)
     "bad-interpolation",  # `%(name)s` that cannot be expanded (detail: the error)
+    "outside",  # a folder (or the configuration file itself) resolves outside the boundary: not read
+    # (tried: where it leads; detail: the boundary's label; key and value empty for the file itself)
 ]
 
 
@@ -93,3 +103,4 @@ class Discovery:
 
     folders: tuple[VersionFolder, ...] = ()
     problems: tuple[ConfigProblem, ...] = ()
+    boundary: Boundary | None = None  # what was read within (see alembic_lint/boundary.py)

@@ -12,8 +12,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic_lint.discover.folder import ScriptSpec
+from alembic_lint.sourcefile import SourceTooLarge, read_source
+
+if TYPE_CHECKING:
+    from alembic_lint.boundary import Boundary
 
 VERSIONS = re.compile(r"versions(?:[_-].+)?$")
 MARKERS = ("env.py", "script.py.mako")
@@ -57,40 +62,45 @@ def layout_spec(folder: Path, *, configured: bool = False) -> ScriptSpec | None:
     return ScriptSpec(folder, locations, recursive=False)
 
 
-def bare_versions(folder: Path, files: frozenset[str]) -> ScriptSpec | None:
+def bare_versions(folder: Path, files: frozenset[str], boundary: Boundary | None = None) -> ScriptSpec | None:
     """A versions folder with no script directory around it, found below a folder being linted:
-    named `versions` (or `versions_<name>`) and holding a .py file that binds `down_revision`."""
+    named `versions` (or `versions_<name>`) and holding a .py file that binds `down_revision`
+    (links that resolve outside `boundary` are not probed)."""
     if not VERSIONS.match(folder.name) or not any(name.endswith(".py") for name in files):
         return None
-    if has_marker(folder) or not _binds_down_revision(folder):
+    if has_marker(folder) or not _binds_down_revision(folder, boundary):
         return None
-    return ScriptSpec(folder, (folder,), recursive=False)
+    return ScriptSpec(folder, (folder,), recursive=False, boundary=boundary)
 
 
-def looks_like_versions(folder: Path) -> bool:
+def looks_like_versions(folder: Path, boundary: Boundary | None = None) -> bool:
     """A folder named on the command line that is itself a versions folder: named like one, or
     holding a .py file that binds `down_revision` (a cheap text probe, nothing is parsed)."""
     if has_marker(folder):
         return False
     if VERSIONS.match(folder.name):
         return True
-    return _binds_down_revision(folder)
+    return _binds_down_revision(folder, boundary)
 
 
 _PROBE_LIMIT = 500
 _BINDS_DOWN_REVISION = re.compile(rb"^down_revision\b", re.MULTILINE)
 
 
-def _binds_down_revision(folder: Path) -> bool:
+def _binds_down_revision(folder: Path, boundary: Boundary | None) -> bool:
+    """Read within the bounds of `sourcefile` (a link to /dev/zero is no endless read) and, for a
+    link, within the boundary (one `realpath` per link)."""
     try:
         with os.scandir(folder) as scan:
-            names = sorted(entry.name for entry in scan if entry.name.endswith(".py"))
+            entries = sorted((entry for entry in scan if entry.name.endswith(".py")), key=lambda entry: entry.name)
     except OSError:
         return False
-    for name in names[:_PROBE_LIMIT]:
+    for entry in entries[:_PROBE_LIMIT]:
         try:
-            if _BINDS_DOWN_REVISION.search((folder / name).read_bytes()):
+            if boundary is not None and entry.is_symlink() and boundary.outside(entry.path) is not None:
+                continue  # not read: the listing reports it
+            if _BINDS_DOWN_REVISION.search(read_source(entry.path)[0]):
                 return True
-        except OSError:
+        except (OSError, SourceTooLarge):
             return True  # let the linter report the unreadable file
     return False

@@ -18,39 +18,62 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic_lint.discover.configs import AlembicConfig, Setting
 from alembic_lint.discover.folder import ConfigProblem, ScriptSpec
+from alembic_lint.project import repository_root
+
+if TYPE_CHECKING:
+    from alembic_lint.boundary import Boundary
 
 _SEPARATORS = {"space": " ", "newline": "\n", "os": os.pathsep, ":": ":", ";": ";"}
 _LEGACY_SPLIT = re.compile(r", *|(?: +)")
 _LEGACY_SYS_PATH_SPLIT = re.compile(r", *|(?: +)|\:")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 
-def resolve(config: AlembicConfig, bound: Path | None = None) -> ScriptSpec | ConfigProblem:
-    """The script directory a configuration names, or the problem that stops it.
+def resolve(
+    config: AlembicConfig, bound: Path | None = None, boundary: Boundary | None = None
+) -> tuple[ScriptSpec | None, tuple[ConfigProblem, ...]]:
+    """The script directory a configuration names, and the problems of its configuration:
+    one that stops it (no spec), or the version locations outside `boundary`, which are left
+    out while the others are read (one problem each, on the key that names them).
 
     `bound`: the folder the user asked to lint; relative paths are looked up in the folders
     above the configuration up to the project root, or up to `bound` when no project root
     (a folder with pyproject.toml, setup.cfg, setup.py or .git) is found."""
     location = config.get("script_location")
     if location is None:
-        return ConfigProblem(config.file, config.section, "no-script-location")
+        return None, (ConfigProblem(config.file, config.section, "no-script-location"),)
     if not isinstance(location.value, str):
-        return _wrong_type(location, "script_location", "a string")
+        return None, (_wrong_type(location, "script_location", "a string"),)
     roots = package_roots(config, bound)
     script = _find(location, "script_location", location.value, bound, roots)
     if isinstance(script, ConfigProblem):
-        return script
-    locations = _version_locations(config, script, bound, roots)
-    if isinstance(locations, ConfigProblem):
-        return locations
+        return None, (script,)
+    refused = _outside(location, "script_location", location.value.strip(), script, boundary)
+    if refused is not None:
+        return None, (refused,)
+    outside: list[ConfigProblem] = []
+    locations = _version_locations(config, script, bound, roots, boundary, outside)
+    if isinstance(locations, ConfigProblem) or not locations:
+        return None, (*outside, *([locations] if isinstance(locations, ConfigProblem) else []))
     recursive = _recursive(config)
     if isinstance(recursive, ConfigProblem):
-        return recursive
-    return ScriptSpec(script, locations, recursive, config.file)
+        return None, (*outside, recursive)
+    return ScriptSpec(script, locations, recursive, config.file, boundary), tuple(outside)
+
+
+def _outside(setting: Setting, key: str, value: str, folder: Path, boundary: Boundary | None) -> ConfigProblem | None:
+    """The problem of a folder a key names that resolves outside the boundary (one `realpath`)."""
+    if boundary is None:
+        return None
+    real = boundary.outside(folder)
+    if real is None:
+        return None
+    shown = Path(boundary.shown(folder, real))
+    return ConfigProblem(setting.file, setting.span, "outside", key, value, boundary.label, (shown,))
 
 
 def search_bases(folder: Path, bound: Path | None) -> tuple[Path, ...]:
@@ -58,7 +81,7 @@ def search_bases(folder: Path, bound: Path | None) -> tuple[Path, ...]:
     folder itself, then each folder above it up to the project root (where alembic is
     usually run), or up to `bound`, or up to the current folder when it is above."""
     out = [folder]
-    top = project_root(folder)
+    top = repository_root(folder)
     if top is None and bound is not None and (bound == folder or bound in folder.parents):
         top = bound
     cwd = Path.cwd()
@@ -70,14 +93,6 @@ def search_bases(folder: Path, bound: Path | None) -> tuple[Path, ...]:
             if parent == top:
                 break
     return tuple(out)
-
-
-def project_root(folder: Path) -> Path | None:
-    """The nearest folder at or above `folder` with pyproject.toml, setup.cfg, setup.py or .git."""
-    for candidate in (folder, *folder.parents):
-        if any(os.path.exists(candidate / marker) for marker in PROJECT_MARKERS):
-            return candidate
-    return None
 
 
 def package_roots(config: AlembicConfig, bound: Path | None) -> tuple[Path, ...]:
@@ -137,9 +152,15 @@ def _find(setting: Setting, key: str, value: str, bound: Path | None, roots: Seq
 
 
 def _version_locations(
-    config: AlembicConfig, script: Path, bound: Path | None, roots: Sequence[Path]
+    config: AlembicConfig,
+    script: Path,
+    bound: Path | None,
+    roots: Sequence[Path],
+    boundary: Boundary | None = None,
+    outside: list[ConfigProblem] | None = None,
 ) -> tuple[Path, ...] | ConfigProblem:
-    """alembic's `_version_locations`: the configured ones that exist, else `<script>/versions`."""
+    """alembic's `_version_locations`: the configured ones that exist, else `<script>/versions`.
+    A configured one outside `boundary` is left out, with its problem added to `outside`."""
     setting = config.get("version_locations")
     if setting is None or setting.value in ("", []):
         return (script / "versions",)
@@ -161,10 +182,15 @@ def _version_locations(
         folder = _find(setting, "version_locations", entry, bound, roots)
         if isinstance(folder, ConfigProblem):
             missing.append(folder.tried[0] if folder.tried and folder.kind == "missing-folder" else Path(entry))
-        elif folder.is_dir():
-            found.append(folder)
-        else:
+        elif not folder.is_dir():
             missing.append(folder)
+        elif (refused := _outside(setting, "version_locations", entry.strip(), folder, boundary)) is not None:
+            if outside is not None:
+                outside.append(refused)
+        else:
+            found.append(folder)
+    if not found and outside:
+        return ()  # every one that exists is outside: those are the problems
     if not found:
         return ConfigProblem(setting.file, setting.span, "missing-versions", "version_locations", tried=tuple(missing))
     return tuple(dict.fromkeys(path.absolute() for path in found))

@@ -39,8 +39,9 @@ def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     """The revision graphs of one script directory (one, unless subfolders form separate trees)."""
     if spec.recursive:
         return [_graph(spec, spec.locations, True)]
-    top = list_migration_files(spec.locations, False)
-    units = [unit for location in spec.locations for unit in _units(location)]
+    top = list_migration_files(spec.locations, False, boundary=spec.boundary)
+    inside = [loc for loc in spec.locations if spec.boundary is None or spec.boundary.outside(loc) is None]
+    units = [unit for location in inside for unit in _units(location, spec)]
     if not units:
         return [_graph(spec, spec.locations, False)]
     every = top + tuple(path for unit in units for path in unit.files)
@@ -61,11 +62,24 @@ def _graph(
     spec: ScriptSpec, locations: tuple[Path, ...], recursive: bool, excluded: tuple[Path, ...] = (), name: str = ""
 ) -> VersionFolder:
     unlisted: list[tuple[Path, str]] = []
-    files = list_migration_files(locations, recursive, excluded, unlisted)
-    return VersionFolder(spec.root, locations, recursive, files, spec.config, None, name, excluded, tuple(unlisted))
+    outside: list[tuple[Path, str]] = []
+    files = list_migration_files(locations, recursive, excluded, unlisted, spec.boundary, outside)
+    return VersionFolder(
+        spec.root,
+        locations,
+        recursive,
+        files,
+        spec.config,
+        None,
+        name,
+        excluded,
+        tuple(unlisted),
+        tuple(outside),
+        spec.boundary,
+    )
 
 
-def _units(location: Path) -> list[_Unit]:
+def _units(location: Path, spec: ScriptSpec) -> list[_Unit]:
     """The first-level subfolders of a location that hold .py files, as alembic would walk them."""
     try:
         with os.scandir(location) as scan:
@@ -79,7 +93,7 @@ def _units(location: Path) -> list[_Unit]:
     units = []
     for name in folders:
         unlisted: list[tuple[Path, str]] = []
-        files = list_migration_files([location / name], True, (), unlisted)
+        files = list_migration_files([location / name], True, (), unlisted, spec.boundary)
         if files or unlisted:
             units.append(_Unit(location / name, location, files, bool(unlisted)))
     return units

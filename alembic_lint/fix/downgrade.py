@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from alembic_lint.diagnostics import Edit, Fix
+from alembic_lint.fix.context import FixContext, Resolved, Unresolved
 from alembic_lint.fix.recipes import WriteDowngrade
-from alembic_lint.fix.resolve import FixContext, Resolved, Unresolved
 from alembic_lint.fix.text import replacement_span
 
 # create_* operation -> the drop_constraint type_ that undoes it

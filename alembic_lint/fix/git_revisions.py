@@ -111,6 +111,9 @@ def chain_for(folder: Path, migrations: Sequence[Migration]) -> dict[str, object
     """{revision: down_revision} for the folder's dynamic files, or why there is none."""
     chain_file = folder.parent / CHAIN_FILE
     if chain_file.is_file():
+        refused = _outside(chain_file)
+        if refused is not None:
+            return refused
         import json
 
         try:
@@ -171,6 +174,18 @@ def build_chain(files: Sequence[_File]) -> dict[str, object]:
 # The git order of one folder, while the repository's HEAD and the folder's files stay the same
 # (the language server lints on every keystroke; git log over a long history is not free).
 _ORDERS: dict[tuple[str, object, frozenset[str]], dict[str, int] | NoOrder] = {}
+
+
+def _outside(chain_file: Path) -> str | None:
+    """Why a chain file that is a link out of its repository is not read (one `lstat`; the boundary
+    only for a link): its revisions would be shown in findings."""
+    if not os.path.islink(chain_file):
+        return None
+    from alembic_lint.boundary import boundary_for, refusal
+
+    boundary = boundary_for([chain_file.parent])
+    real = boundary.outside(chain_file)
+    return None if real is None else f"{chain_file} {refusal(boundary.shown(chain_file, real), boundary)}"
 
 
 def _cached_order(folder: Path, files: dict[str, Migration]) -> dict[str, int] | NoOrder:

@@ -16,18 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from alembic_lint.diagnostics import Fix, NewFile
+from alembic_lint.fix.context import FixContext, Resolved, Unresolved
 from alembic_lint.fix.recipes import JoinHeads
-from alembic_lint.fix.resolve import FixContext, Resolved, Unresolved
+from alembic_lint.template import find_template
 
 MESSAGE = "merge heads"
-
-
-def _template(ctx: FixContext) -> Path | None:
-    root = ctx.folder.root
-    for folder in (root, root.parent):
-        if (folder / "script.py.mako").is_file():
-            return folder / "script.py.mako"
-    return None
 
 
 def _config(path: Path | None) -> Any:
@@ -60,7 +53,7 @@ def merge_heads(recipe: JoinHeads, ctx: FixContext) -> Resolved | Unresolved:
     heads = [h for h in ctx.graph.real_heads if h in recipe.heads] or [h for h in recipe.heads if h in ctx.graph.nodes]
     if len(heads) < 2:
         return Unresolved("there are no longer several heads")
-    template = _template(ctx)
+    template = find_template(ctx.folder.root)
     if template is None:
         return Unresolved(f"no script.py.mako in {ctx.folder.root}: nothing to render a merge revision from")
     try:

@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 from alembic_lint.diagnostics import Edit, Fix, Span
+from alembic_lint.fix.context import FixContext, Resolved, Unresolved
 from alembic_lint.fix.git_order import Added, NoOrder, Order, arrival_order, arrived_in
 from alembic_lint.fix.recipes import JoinHeads
-from alembic_lint.fix.resolve import FixContext, Resolved, Unresolved
 from alembic_lint.fix.text import Offsets
 from alembic_lint.graph import Node, RevisionGraph
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from alembic_lint.graph.algorithms import walk
 from alembic_lint.graph.build import ILLEGAL_CHARACTERS, Node, RevisionGraph, graph_key
+from alembic_lint.graph.order import history
 from alembic_lint.graph.problems import (
     Cycle,
     DownRevisionNotAString,
@@ -27,8 +28,8 @@ from alembic_lint.graph.problems import (
     Problem,
     RevisionNotAString,
     SelfReference,
+    Unknown,
 )
-from alembic_lint.graph.unknowns import Unknown
 
 __all__ = [
     "ILLEGAL_CHARACTERS",
@@ -51,5 +52,6 @@ __all__ = [
     "SelfReference",
     "Unknown",
     "graph_key",
+    "history",
     "walk",
 ]

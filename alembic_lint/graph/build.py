@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from alembic_lint.diagnostics import Span
-from alembic_lint.graph import order as history_order
 from alembic_lint.graph.algorithms import is_acyclic, strongly_connected, walk
 from alembic_lint.graph.problems import (
     Cycle,
@@ -30,8 +29,8 @@ from alembic_lint.graph.problems import (
     Problem,
     RevisionNotAString,
     SelfReference,
+    Unknown,
 )
-from alembic_lint.graph.unknowns import Unknown
 from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value, failure_of
 from alembic_lint.records import field, record
 from alembic_lint.suggest import Suggester
@@ -183,10 +182,6 @@ class RevisionGraph:
         the errors the recovered ones were read around (parse.failure_of)."""
         found = [item for item in self.opaque if isinstance(item, ParseFailure)]
         return found + [failure for item in self.recovered if (failure := failure_of(item)) is not None]
-
-    def history(self) -> list[Node]:
-        """Nodes newest first, in the order `alembic history` prints them."""
-        return history_order.history(self)
 
     def parents(self, nid: str) -> list[str]:
         """The down revisions of `nid` that are in the graph."""

@@ -7,10 +7,11 @@ message. A graph rule reads its records with `graph.problems_of(Kind)`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
-from alembic_lint.parse import Binding, Migration, Value
+from alembic_lint.parse import Binding, Migration, Value, could_name
 from alembic_lint.records import record
 
 
@@ -128,3 +129,41 @@ class Cycle:
 
 
 Problem = InvalidRevision | DynamicRevision | DuplicateRevision | MissingReference | LabelConflict | NoneString | Cycle
+
+
+# -- what the graph could not read (graph/unknowns.py reasons with these) -------------
+Cause = Literal["syntax", "unread", "undecodable", "dynamic"]
+
+
+@record
+class Unknown:
+    """One file's revision variables whose values the graph does not know: after a syntax
+    error, in a file that could not be read or decoded at all, or computed at import time."""
+
+    path: Path
+    line: int  # the syntax error's line, or the computed binding's (1 for an unread file)
+    cause: Cause
+    revision: str | None  # the file's id, when known
+    variables: tuple[str, ...]  # the unknown ones, in alembic's order
+    mentions: frozenset[str] | None = None  # the words of the unknown part (`\w+`); None: unknown
+
+    def could_name(self, identifier: str) -> bool:
+        """Could the unknown part say `identifier`? Not when its words are known and some word
+        of the identifier is not among them."""
+        return could_name(self.mentions, identifier)
+
+    @property
+    def says_anything(self) -> bool:
+        """True for a value computed at import time: only running the file could tell, and the
+        findings it could change are not reported. A file that cannot be read is not that: it
+        is meant to hold literals, and the findings it could change are held back."""
+        return self.cause == "dynamic"
+
+    @property
+    def place_unknown(self) -> bool:
+        """Its down_revision, or its very id, is unknown: it could sit anywhere in the graph."""
+        return self.revision is None or "down_revision" in self.variables
+
+    @property
+    def labels_unknown(self) -> bool:
+        return "branch_labels" in self.variables

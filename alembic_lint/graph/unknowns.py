@@ -17,51 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from alembic_lint.graph.algorithms import walk
-from alembic_lint.parse import REVISION_VARIABLES, could_name
-from alembic_lint.records import record, replace
+from alembic_lint.graph.problems import Unknown
+from alembic_lint.parse import REVISION_VARIABLES
+from alembic_lint.records import replace
 
 if TYPE_CHECKING:
     from alembic_lint.graph.build import RevisionGraph
-
-
-Cause = Literal["syntax", "unread", "undecodable", "dynamic"]
-
-
-@record
-class Unknown:
-    """One file's revision variables whose values the graph does not know: after a syntax
-    error, in a file that could not be read or decoded at all, or computed at import time."""
-
-    path: Path
-    line: int  # the syntax error's line, or the computed binding's (1 for an unread file)
-    cause: Cause
-    revision: str | None  # the file's id, when known
-    variables: tuple[str, ...]  # the unknown ones, in alembic's order
-    mentions: frozenset[str] | None = None  # the words of the unknown part (`\w+`); None: unknown
-
-    def could_name(self, identifier: str) -> bool:
-        """Could the unknown part say `identifier`? Not when its words are known and some word
-        of the identifier is not among them."""
-        return could_name(self.mentions, identifier)
-
-    @property
-    def says_anything(self) -> bool:
-        """True for a value computed at import time: only running the file could tell, and the
-        findings it could change are not reported. A file that cannot be read is not that: it
-        is meant to hold literals, and the findings it could change are held back."""
-        return self.cause == "dynamic"
-
-    @property
-    def place_unknown(self) -> bool:
-        """Its down_revision, or its very id, is unknown: it could sit anywhere in the graph."""
-        return self.revision is None or "down_revision" in self.variables
-
-    @property
-    def labels_unknown(self) -> bool:
-        return "branch_labels" in self.variables
 
 
 def unknowable(doubts: Iterable[Unknown]) -> bool:

@@ -3,8 +3,8 @@
 Each output format is one module in this package with a `format_<name>(diagnostics,
 cwd) -> str` function, registered once in `_FORMATTERS`; `formatter(name)` imports
 just that module. Options that only some formats use (colour for `full`, the list
-of checked files for `junit`) are bound there, so every formatter has the same
-`Formatter` signature.
+of checked files for `junit`, the boundary for the formats that read source lines)
+are bound there, so every formatter has the same `Formatter` signature.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import partial
 from importlib import import_module
 from pathlib import Path
 
+from alembic_lint.boundary import Boundary, boundary_for
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.source import DecodeError, decode_source, split_lines
 from alembic_lint.sourcefile import SourceTooLarge, read_source
@@ -38,19 +39,34 @@ class SourceLines:
     """The lines of the files diagnostics point into, read (once each) at format time.
 
     Files are decoded like the parser decodes them; a file that cannot be read or
-    decoded has no lines, so formatters fall back to what the diagnostic says.
+    decoded has no lines, so formatters fall back to what the diagnostic says. A file
+    that resolves outside `boundary` (the run's: what the linter read) has none either:
+    a finding on a link that leads out of the repository never prints the line it
+    leads to. Without a boundary, each file's own repository is its boundary.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, boundary: Boundary | None = None) -> None:
         self._files: dict[Path, list[str]] = {}
+        self._boundary = boundary
+        self._roots: dict[Path, Boundary] = {}  # a folder's repository, when no boundary was given
 
     def line(self, path: Path, lineno: int) -> str | None:
         lines = self._files.get(path)
         if lines is None:
-            lines = self._files[path] = _read_lines(path)
+            lines = self._files[path] = _read_lines(path) if self._admits(path) else []
         if 1 <= lineno <= len(lines):
             return lines[lineno - 1]
         return None
+
+    def _admits(self, path: Path) -> bool:
+        """True when `path` resolves inside the boundary (one `realpath` per file shown)."""
+        boundary = self._boundary
+        if boundary is None:
+            folder = path.absolute().parent
+            boundary = self._roots.get(folder)
+            if boundary is None:
+                boundary = self._roots[folder] = boundary_for([folder])
+        return boundary.outside(path) is None
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -65,31 +81,36 @@ def _read_lines(path: Path) -> list[str]:
 # name -> (module in this package, function, the options it takes). The one registry.
 _FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "text": ("text", "format_text", ()),
-    "full": ("full", "format_full", ("color",)),
+    "full": ("full", "format_full", ("color", "boundary")),
     "grouped": ("grouped", "format_grouped", ()),
     "json": ("json", "format_json", ()),
     "json-lines": ("json", "format_json_lines", ()),
     "github": ("github", "format_github", ()),
-    "gitlab": ("gitlab", "format_gitlab", ()),
+    "gitlab": ("gitlab", "format_gitlab", ("boundary",)),
     "sarif": ("sarif", "format_sarif", ()),
     "junit": ("junit", "format_junit", ("files",)),
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(_FORMATTERS)
 
 
-def formatter(name: str, *, color: bool = False, files: Sequence[Path] = ()) -> Formatter:
+def formatter(
+    name: str, *, color: bool = False, files: Sequence[Path] = (), boundary: Boundary | None = None
+) -> Formatter:
     """One output format by name (KeyError if unknown), importing only its module.
     `color` is for `full`; `files` (every checked file, findings or not) is for
-    `junit`, which reports clean files as passing tests."""
+    `junit`, which reports clean files as passing tests; `boundary` (the run's) is for
+    the formats that read source lines: they read none outside it."""
     module, function, takes = _FORMATTERS[name]
     format_function = getattr(import_module(f"alembic_lint.report.{module}"), function)
-    options: dict[str, object] = {"color": color, "files": files}
+    options: dict[str, object] = {"color": color, "files": files, "boundary": boundary}
     return partial(format_function, **{key: options[key] for key in takes}) if takes else format_function
 
 
-def formatters(*, color: bool = False, files: Sequence[Path] = ()) -> dict[str, Formatter]:
+def formatters(
+    *, color: bool = False, files: Sequence[Path] = (), boundary: Boundary | None = None
+) -> dict[str, Formatter]:
     """Every output format by name."""
-    return {name: formatter(name, color=color, files=files) for name in FORMAT_NAMES}
+    return {name: formatter(name, color=color, files=files, boundary=boundary) for name in FORMAT_NAMES}
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:

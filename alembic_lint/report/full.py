@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from alembic_lint.boundary import Boundary
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.report import SourceLines, display_path
 
@@ -69,9 +70,11 @@ class _Paint:
         return f"{style}{text}{_RESET}" if self.enabled and text else text
 
 
-def format_full(diagnostics: Sequence[Diagnostic], cwd: Path, *, color: bool = False) -> str:
+def format_full(
+    diagnostics: Sequence[Diagnostic], cwd: Path, *, color: bool = False, boundary: Boundary | None = None
+) -> str:
     paint = _Paint(color)
-    sources = SourceLines()
+    sources = SourceLines(boundary)
     blocks = []
     for d in diagnostics:
         style = _RED if d.severity == "error" else _YELLOW

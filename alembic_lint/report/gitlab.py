@@ -13,16 +13,17 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from alembic_lint.boundary import Boundary
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.report import SourceLines, posix_path
 
 SEVERITY = {"error": "major", "warning": "minor"}
 
 
-def format_gitlab(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
+def format_gitlab(diagnostics: Sequence[Diagnostic], cwd: Path, *, boundary: Boundary | None = None) -> str:
     import hashlib  # only this format needs it
 
-    sources = SourceLines()
+    sources = SourceLines(boundary)
     seen: dict[tuple[str, str, str], int] = {}
     report = []
     for d in diagnostics:

@@ -64,7 +64,7 @@ class Rule:
     groups: ClassVar[tuple[str, ...]] = ()  # more names it can be selected by (`--select postgres`)
     options: ClassVar[tuple[Option, ...]] = ()  # what `[tool.alembic-lint.rules.<CODE>]` may set
     # A dialect's rules run by default only for projects that target it (`dialect`, or alembic.ini's
-    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (settings.selected_rules).
+    # sqlalchemy.url: alembic_lint/dialect.py), or when a selector names them (rules/selection.py).
     dialect: ClassVar[str | None] = None
 
     @classmethod

@@ -1,3 +1,5 @@
+"""ALM201: a migration imports application code."""
+
 from __future__ import annotations
 
 import os
@@ -6,12 +8,27 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
+from alembic_lint.discover.layouts import has_marker
 from alembic_lint.parse import Import, Migration
-from alembic_lint.project import project_root
-from alembic_lint.rules.base import Context, FileRule
+from alembic_lint.project import code_root
+from alembic_lint.records import record
+from alembic_lint.rules.base import Context, FileRule, Option
+from alembic_lint.values import boolean
 
 # Never application code, whatever the project holds.
 _NEVER = frozenset({"alembic", "sqlalchemy", *sys.stdlib_module_names})
+# Names of classes that are enumerations rather than models: `TagType`, `RunStatus`, `StateKind`.
+# The application's database handle (Flask-SQLAlchemy's `db`, a scoped session).
+_SESSIONS = frozenset({"db", "session", "db_session", "Session"})
+_ENUM_SUFFIXES = ("Enum", "Type", "Types", "Status", "State", "Kind", "Choice", "Choices")
+
+MIGRATION_HELPERS = Option(
+    "migration-helpers",
+    True,
+    boolean,
+    "imports of modules inside the script directory's own package (helpers written for the migrations, "
+    "`superset.migrations.shared.utils`) are allowed; false: report them too",
+)
 
 
 def _under(module: str, prefixes: Iterable[str]) -> bool:
@@ -40,6 +57,74 @@ def _top_level_modules(root: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+def script_directory(root: Path) -> Path:
+    """The script directory of the folder being linted (a versions folder given on its own
+    belongs to the one above it when that holds env.py or script.py.mako)."""
+    return root.parent if not has_marker(root) and has_marker(root.parent) else root
+
+
+def migrations_package(script_dir: Path, root: Path) -> Path:
+    """The package of helpers written for the migrations: the script directory, or the package
+    above it when that is a migrations package too (neutron's `neutron/db/migration/` above
+    `alembic_migrations/`, manila's `manila/db/migrations/` above `alembic/`)."""
+    package = script_dir
+    while package.parent != root and root in package.parent.parents and "migrat" in package.parent.name.lower():
+        package = package.parent
+    return package
+
+
+def dotted(root: Path, folder: Path) -> str | None:
+    """`folder`'s module name below `root` (`superset.migrations`), or None when it has none."""
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        return None
+    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
+
+
+@record
+class Project:
+    """What ALM201 knows of the project around one script directory."""
+
+    root: Path | None
+    first_party: tuple[str, ...]  # sorted top-level names, configured and found
+    helpers: str | None  # the script directory's module name: imports under it are allowed
+
+
+def _kind(name: str, module: str) -> str:
+    """What an imported name most likely is, from how it is written: a model class (or a
+    `models` module), an enum, a constant, or something else (a module, a function, an object
+    such as `db`)."""
+    if name == "models" or (not name and "models" in module.split(".")):
+        return "class"
+    if name in _SESSIONS:
+        return "session"
+    if name.isupper() and len(name) > 1:
+        return "constant"
+    if name[:1].isupper():
+        if name.endswith(_ENUM_SUFFIXES) or any(part in ("enums", "constants", "types") for part in module.split(".")):
+            return "enum"
+        return "class"
+    return "other"
+
+
+_ADVICE = {
+    "class": "declare a local `sa.table()` with only the columns the migration needs",
+    "enum": "copy the values the migration uses into it",
+    "constant": "copy the value into the migration",
+    "session": "use the migration's own connection, `op.get_bind()`",
+    "other": "copy what the migration needs into it",
+}
+
+
+def advice(names: Iterable[str], module: str, helpers: bool) -> str:
+    """What to do instead, for what was imported (each kind once, in order); `helpers`: a
+    helper module inside the migrations package would be allowed."""
+    kinds = dict.fromkeys(_kind(name, module) for name in (tuple(names) or ("",)))
+    text = "; ".join(_ADVICE[kind] for kind in kinds)
+    return text + " (or into a helper module inside the migrations package)" if helpers and "other" in kinds else text
+
+
 class ModelImport(FileRule):
     """A migration imports application code, such as the ORM models.
 
@@ -47,17 +132,31 @@ class ModelImport(FileRule):
     Reports an import of the project's own code: a first-party module (a
     top-level package or module found under the project root or its `src/`
     folder, as ruff finds first-party code, plus those listed in
-    `first-party`), any module path with a `models` segment, and relative
-    imports. `alembic`, `sqlalchemy`, the standard library and the modules
-    listed in `allowed-imports` never count. Imports inside functions count
-    (they run when the migration runs); imports under `if TYPE_CHECKING:` do not.
+    `first-party`), and relative imports. The project root is the nearest
+    folder above the script directory holding `pyproject.toml`, `setup.cfg`,
+    `setup.py`, `.git` or alembic-lint's configuration file; without one (an
+    unpacked wheel), the folder above the outermost package holding the
+    script directory. So a package at the repository root that holds the
+    script directory is first-party (`from superset import db`, quay's
+    `from data.database import Repository` and `from app import app`).
+
+    Never reported: third-party modules, whatever their names
+    (`flask_appbuilder.models.mixins`); `alembic`, `sqlalchemy` and the
+    standard library; the modules listed in `allowed-imports`; and modules
+    inside the script directory's own package, helpers written for the
+    migrations (`superset.migrations.shared.utils`; also the package above
+    the script directory when its name says it holds migrations: neutron's
+    `neutron.db.migration` above `alembic_migrations`; `migration-helpers =
+    false` reports them too). Imports inside functions count (they run when
+    the migration runs); imports under `if TYPE_CHECKING:` do not.
 
     ## Why is this bad?
     A migration must describe the schema as it was at its revision, forever.
     Application code keeps changing: months later the model has columns the
-    historical table lacks, a renamed module breaks the import, and the
-    migration fails on every fresh database (CI, a new developer's machine,
-    disaster recovery), or silently writes the wrong data.
+    historical table lacks, an enum gains or loses members, a renamed module
+    breaks the import, and the migration fails on every fresh database (CI, a
+    new developer's machine, disaster recovery), or silently writes the wrong
+    data.
 
     ## Example
     ```python
@@ -77,68 +176,81 @@ class ModelImport(FileRule):
     def upgrade() -> None:
         op.execute(sa.update(users).values(active=True))
     ```
+    For a constant or an enum, copy the values the migration uses: they are
+    part of its history.
     """
 
     code = "ALM201"
     name = "model-import"
+    options = (MIGRATION_HELPERS,)
 
     def check(self, migration: Migration, ctx: Context) -> Iterator[Diagnostic]:
         if not migration.imports:
             return
-        first_party = self._first_party(ctx)
+        project = self._project(ctx)
+        allowed = ctx.settings.allowed_imports
+        helpers = project.helpers if ctx.option(self, MIGRATION_HELPERS.name) else None
+        if helpers is not None:
+            allowed = (*allowed, helpers)
         for imported in migration.imports:
             if imported.type_checking:
                 continue
-            found = self._offence(imported, first_party, ctx.settings.allowed_imports)
+            found = self._offence(imported, frozenset(project.first_party), allowed)
             if found is None:
                 continue
-            statement, reason = found
+            statement, reason, names = found
             yield self.diagnostic(
                 migration.path,
                 imported.span,
                 f"`{statement}` imports application code ({reason}): the migration breaks when that code "
-                "changes; declare a local `sa.table()`/`sa.Table` with only the columns the migration needs",
+                f"changes; {advice(names, imported.module, helpers is not None)}",
             )
 
     def outside_inputs(self, ctx: Context) -> object:
-        return sorted(self._first_party(ctx))  # the project's top-level modules, found on disk
+        return self._project(ctx)  # the project root and its top-level modules, found on disk
 
-    def _first_party(self, ctx: Context) -> frozenset[str]:
-        """Configured and found first-party names, computed once per check() (ctx.extra)."""
+    def _project(self, ctx: Context) -> Project:
+        """The project around the folder being checked, computed once per check() (ctx.extra)."""
         cached = ctx.extra.get(self.code)
-        if isinstance(cached, frozenset):
+        if isinstance(cached, Project):
             return cached
-        root = project_root(ctx.settings, ctx.root)
-        found = frozenset(ctx.settings.first_party) | (_top_level_modules(root) if root is not None else frozenset())
-        ctx.extra[self.code] = found
-        return found
+        names = set(ctx.settings.first_party)
+        root = helpers = None
+        if ctx.root is not None:
+            script_dir = script_directory(ctx.root)
+            root = code_root(script_dir, ctx.settings.config_path)
+            names |= _top_level_modules(root)
+            helpers = dotted(root, migrations_package(script_dir, root))
+        elif ctx.settings.config_path is not None:
+            names |= _top_level_modules(ctx.settings.config_path.parent)
+        project = ctx.extra[self.code] = Project(root, tuple(sorted(names)), helpers)
+        return project
 
     @staticmethod
     def _reason(module: str, first_party: frozenset[str], allowed: tuple[str, ...]) -> str | None:
         """Why importing `module` (absolute, dotted) is application code, or None if it is not."""
         top = module.partition(".")[0]
-        if top in _NEVER or _under(module, allowed):
+        if top in _NEVER or _under(module, allowed) or not _under(module, first_party):
             return None
         if "models" in module.split("."):
-            return "a `models` module"
-        if _under(module, first_party):
-            return f"first-party `{top}`"
-        return None
+            return f"first-party `{top}`, a `models` module"
+        return f"first-party `{top}`"
 
     def _offence(
         self, imported: Import, first_party: frozenset[str], allowed: tuple[str, ...]
-    ) -> tuple[str, str] | None:
-        """The import as it reads (limited to the offending names) and why it is reported."""
+    ) -> tuple[str, str, tuple[str, ...]] | None:
+        """The import as it reads (limited to the offending names), why it is reported, and the
+        names it brings in."""
         if imported.level:
             source = "." * imported.level + imported.module
-            return f"from {source} import {', '.join(imported.names)}", "a relative import"
+            return f"from {source} import {', '.join(imported.names)}", "a relative import", imported.names
         if imported.module.partition(".")[0] in _NEVER:
             return None  # most imports of a migration: alembic, sqlalchemy, typing
         if not imported.names:
             reason = self._reason(imported.module, first_party, allowed)
-            return None if reason is None else (f"import {imported.module}", reason)
+            return None if reason is None else (f"import {imported.module}", reason, ())
         reasons = {name: self._reason(f"{imported.module}.{name}", first_party, allowed) for name in imported.names}
-        names = [name for name, reason in reasons.items() if reason is not None]
+        names = tuple(name for name, reason in reasons.items() if reason is not None)
         if not names:
             return None
-        return f"from {imported.module} import {', '.join(names)}", reasons[names[0]] or ""
+        return f"from {imported.module} import {', '.join(names)}", reasons[names[0]] or "", names

@@ -20,7 +20,11 @@ class UnreadableFile(GraphRule):
     byte, as ALM000 reads a file with a syntax error: its revision variables stay
     in the graph unless one of them holds a bad byte. A file that cannot be read
     at all could hold any revision: the graph findings it could change (a
-    dangling id, heads) are held back, reported with the reason.
+    dangling id, heads) are held back, reported with the reason. A link in the
+    versions folder, or a versions folder that is a link, whose target is outside
+    the repository is not read at all (a pull request could point it at
+    `/proc/self/environ`), and is reported the same way; `--allow-outside PATH`
+    reads it.
 
     ## Why is this bad?
     alembic loads every file of the versions folder for every command: one it

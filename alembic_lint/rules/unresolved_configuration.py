@@ -4,6 +4,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alembic_lint.boundary import refusal
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.rules.base import ConfigRule, Context
 
@@ -23,8 +24,12 @@ class UnresolvedConfiguration(ConfigRule):
     above it up to the project root (where alembic is usually run from), and, for a
     package resource (`pkg.sub:migrations`), not in the package found beside it, in
     `src/`, in `prepend_sys_path` or on `sys.path`. alembic-lint never imports the
-    package to find it. The finding points at the key; every other folder is still
-    checked.
+    package to find it. Also a configuration file, `script_location` or
+    `version_locations` entry that resolves outside the repository (the git top
+    level, else the project root): it is not read, so that a pull request cannot
+    make the linter print files from elsewhere on the machine (`--allow-outside
+    PATH` on the command line reads it anyway). The finding points at the key;
+    every other folder is still checked.
 
     ## Why is this bad?
     alembic fails on it (`Path doesn't exist`, `No 'script_location' key found`),
@@ -71,6 +76,9 @@ def message(problem: ConfigProblem) -> str:
         return f"none of the version_locations exists ({_paths(problem.tried, problem.path.parent)})"
     if problem.kind == "bad-separator":
         return f"{value!r} is not a valid value for {key}; {_SEPARATORS}"
+    if problem.kind == "outside":  # a location, or the configuration file itself (no key)
+        where = refusal(problem.tried[0], problem.detail, value)
+        return f"{key} {value!r} {where}" if key else where
     if problem.kind == "wrong-type":
         if key == "recursive_version_locations":
             return "boolean value expected for TOML parameter 'recursive_version_locations'"

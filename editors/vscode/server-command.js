@@ -1,27 +1,53 @@
 "use strict";
-// How the extension starts `alembic-lint server`: pure, so it is tested without VS Code.
+// How the extension starts the language server: pure, so it is tested without VS Code.
+
+const path = require("node:path");
 
 const LOG_LEVELS = new Set(["DEBUG", "INFO", "WARNING", "ERROR"]);
+const STRATEGIES = new Set(["fromEnvironment", "useBundled"]);
+/** The launcher in the .vsix that puts the bundled alembic-lint and its libraries on sys.path. */
+const LAUNCHER = path.join(__dirname, "bundled", "tool", "alembic_lint_server.py");
+
+function logLevel(settings) {
+  const level = String(settings.logLevel || "").toUpperCase();
+  return LOG_LEVELS.has(level) ? level : "WARNING";
+}
+
+/** `alembic-lint.importStrategy`, fromEnvironment unless it is a known value. */
+function importStrategy(settings) {
+  return STRATEGIES.has(settings.importStrategy) ? settings.importStrategy : "fromEnvironment";
+}
+
+/** `alembic-lint.path` as a command line (empty: not set). */
+function explicitCommand(settings) {
+  return Array.isArray(settings.path) ? settings.path.filter((part) => typeof part === "string" && part) : [];
+}
 
 /**
  * The command line for the language server.
  *
- * @param {{path?: string[], interpreter?: string, logLevel?: string}} settings the `alembic-lint.*` settings
- * @returns {{command: string, args: string[]}}
+ * `alembic-lint.path` overrides everything; otherwise `interpreter` (see interpreter.js) runs the
+ * bundled launcher, which imports the environment's alembic-lint or the bundled one by the import strategy.
+ *
+ * @param {{path?: string[], logLevel?: string, importStrategy?: string}} settings the `alembic-lint.*` settings
+ * @param {string|undefined} interpreter the Python to run the launcher with
+ * @param {NodeJS.ProcessEnv} [env] the extension host's environment
+ * @returns {{command: string, args: string[], options?: {env: NodeJS.ProcessEnv}}|undefined} undefined: no way to start it
  */
-function serverCommand(settings) {
-  const path = Array.isArray(settings.path) ? settings.path.filter((part) => typeof part === "string" && part) : [];
-  const level = LOG_LEVELS.has(String(settings.logLevel || "").toUpperCase())
-    ? String(settings.logLevel).toUpperCase()
-    : "WARNING";
-  const tail = ["server", "--log-level", level];
-  if (path.length > 0) {
-    return { command: path[0], args: [...path.slice(1), ...tail] };
+function serverCommand(settings, interpreter, env = process.env) {
+  const tail = ["--log-level", logLevel(settings)];
+  const explicit = explicitCommand(settings);
+  if (explicit.length > 0) {
+    return { command: explicit[0], args: [...explicit.slice(1), "server", ...tail] };
   }
-  if (typeof settings.interpreter === "string" && settings.interpreter.trim()) {
-    return { command: settings.interpreter.trim(), args: ["-m", "alembic_lint", ...tail] };
+  if (!interpreter) {
+    return undefined;
   }
-  return { command: "alembic-lint", args: tail };
+  return {
+    command: interpreter,
+    args: [LAUNCHER, ...tail],
+    options: { env: { ...env, ALEMBIC_LINT_IMPORT_STRATEGY: importStrategy(settings) } },
+  };
 }
 
 /**
@@ -38,4 +64,4 @@ function ruleSettings(settings) {
   };
 }
 
-module.exports = { serverCommand, ruleSettings };
+module.exports = { LAUNCHER, serverCommand, ruleSettings, importStrategy, explicitCommand };

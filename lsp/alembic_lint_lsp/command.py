@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from alembic_lint.cli import add_allow_outside, allowed
+from alembic_lint.usage import UsageError
+
 
 class ServerError(Exception):
     """Bad arguments, or pygls missing: one line for the user."""
@@ -24,6 +27,7 @@ def parser(prog: str = "alembic-lint server") -> argparse.ArgumentParser:
         type=str.upper,
         help="what to log to stderr (default: WARNING)",
     )
+    add_allow_outside(parser, "the workspace folders")
     return parser
 
 
@@ -40,9 +44,13 @@ def run(args: argparse.Namespace) -> int:
         import pygls  # noqa: F401
     except ImportError:
         raise ServerError("the language server needs pygls: pip install 'alembic-lint[lsp]'") from None
+    try:
+        allow = allowed(args)
+    except UsageError as exc:
+        raise ServerError(str(exc)) from None
     from alembic_lint_lsp.run import serve
 
-    return serve(tcp, args.log_level)
+    return serve(tcp, args.log_level, allow)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.diagnostics import Span
-from alembic_lint.graph import Node, RevisionGraph
+from alembic_lint.graph import Node, RevisionGraph, history
 from alembic_lint.parse import Migration, Value
 
 _REFERRING = ("revision", "down_revision", "depends_on")
@@ -178,7 +178,7 @@ def candidates(graph: RevisionGraph, ctx: CompletionContext, own: str | None) ->
     """(id, node, is_head) to offer, heads first. A head is a revision nothing revises
     except the file being edited; the file's own revision is never offered."""
     offered: list[tuple[str, Node, bool]] = []
-    for node in graph.history():
+    for node in history(graph):
         if node.id == own:
             continue
         is_head = all(child == own for child in node.children)

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from pathlib import Path
 
-from alembic_lint_lsp import actions, features, lifecycle, pull, sync  # noqa: F401  (they register handlers)
+from alembic_lint_lsp import actions, features, graph_request, lifecycle, pull, sync  # noqa: F401  (they register handlers)
 from alembic_lint_lsp.server import server
 
 
@@ -21,8 +23,10 @@ class _OneLine(logging.Filter):
         return True
 
 
-def serve(tcp: tuple[str, int] | None = None, log_level: str = "WARNING") -> int:
-    """Run the server on stdio (or TCP, for debugging) until the client says exit."""
+def serve(tcp: tuple[str, int] | None = None, log_level: str = "WARNING", allow: Sequence[Path] = ()) -> int:
+    """Run the server on stdio (or TCP, for debugging) until the client says exit; `allow`:
+    paths outside the workspace folders that may be read (`--allow-outside`)."""
+    server.session.allow = tuple(allow)
     logging.basicConfig(format="alembic-lint server: %(levelname)s: %(message)s", level=log_level.upper())
     if log_level.upper() != "DEBUG":
         for handler in logging.getLogger().handlers:

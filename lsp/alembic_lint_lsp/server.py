@@ -68,7 +68,9 @@ class AlembicLintServer(LanguageServer):
             protocol_cls=_Protocol,
         )
         self.client_settings = ClientSettings()
-        self.session = Session(lambda path: settings_for(path, self.client_settings, self.config_problem))
+        self.session = Session(
+            lambda path: settings_for(path, self.client_settings, self.config_problem), self.workspace_roots
+        )
         self.pull = False  # the client pulls diagnostics (and can be told to refresh them)
         self.watching = False  # the client reports file changes on disk
         self.configurable = False  # the client answers workspace/configuration
@@ -90,6 +92,17 @@ class AlembicLintServer(LanguageServer):
             self._problems.add(message)
             logger.warning("%s; using the default settings", message)
             self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"alembic-lint: {message}"))
+
+    def workspace_roots(self) -> list[Path]:
+        """The workspace folders (else the root the client named): the boundary of what is read."""
+        try:
+            workspace = self.workspace
+        except Exception:  # not initialized yet
+            return []
+        roots = [path_of(folder.uri) for folder in workspace.folders.values()]
+        if not roots and workspace.root_uri:
+            roots = [path_of(workspace.root_uri)]
+        return [root for root in roots if root is not None]
 
     # -- documents -----------------------------------------------------------------
     def uri(self, path: Path) -> str:

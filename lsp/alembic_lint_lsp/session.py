@@ -5,6 +5,10 @@ The unit of work is a revision graph, as the plan (`alembic_lint.plan.plan_buffe
 for a buffer: the same graph the command line lints for that file, `version-locations`
 and `exclude` included. Editing a file re-parses that file only; linting a graph rebuilds
 it from the kept parse results and runs the rules through `alembic_lint.lint.check`.
+
+The workspace folders are the boundary (alembic_lint/boundary.py): a configuration, a
+versions folder or a link in it that resolves outside them is not read (a file outside
+every workspace folder is read within its own repository, as the command line reads it).
 """
 
 from __future__ import annotations
@@ -12,14 +16,15 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from alembic_lint.boundary import Boundary, boundary_for
 from alembic_lint.cache.options import CacheOptions
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import check, configuration_findings, parse_folder
+from alembic_lint.lint import check, configuration_findings, parse_folder, refused
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
@@ -39,10 +44,18 @@ class Session:
     """Everything the server knows, independent of the protocol.
 
     `settings(path)` gives the settings that apply to a file or folder (the project's
-    configuration, with the editor's choices over it)."""
+    configuration, with the editor's choices over it); `roots()` the workspace folders, and
+    `allow` the paths outside them that may be read anyway (`--allow-outside`)."""
 
-    def __init__(self, settings: Callable[[Path], Settings]) -> None:
+    def __init__(
+        self,
+        settings: Callable[[Path], Settings],
+        roots: Callable[[], Sequence[Path]] = tuple,
+        allow: Sequence[Path] = (),
+    ) -> None:
         self.settings = settings
+        self.roots = roots
+        self.allow = tuple(allow)
         self.documents: dict[Path, str] = {}  # open buffers
         self.folders: dict[tuple[Path, ...], FolderState] = {}
         self.generation = 0  # bumped whenever some file's diagnostics change
@@ -51,6 +64,14 @@ class Session:
         self._outside: set[Path] = set()  # files known to be in no revision graph
 
     # -- where files belong ----------------------------------------------------------
+    def boundary_of(self, path: Path) -> Boundary:
+        """What may be read for a file: the workspace folders when one holds it, else its repository."""
+        roots = tuple(self.roots())
+        if any(root == path or root in path.parents for root in roots):
+            name = "the workspace folder" if len(roots) == 1 else "the workspace folders"
+            return Boundary.of(roots, self.allow, name)
+        return boundary_for([path], self.allow)
+
     def folder_of(self, path: Path) -> FolderState | None:
         """The graph `path` belongs to (found once, then kept); None for any other file."""
         for state in self.folders.values():
@@ -59,7 +80,7 @@ class Session:
         if path in self._outside:
             return None
         try:
-            planned = plan_buffer(path, self.settings(path))
+            planned = plan_buffer(path, self.settings(path), self.boundary_of(path))
         except (DiscoveryError, OSError) as exc:
             logger.debug("%s: cannot find its revision graph: %s", path, exc)
             planned = Plan()
@@ -74,9 +95,12 @@ class Session:
         return state
 
     def text_of(self, path: Path) -> str | None:
-        """The text of a file: the open buffer's, else what is on disk."""
+        """The text of a file: the open buffer's, else what is on disk (never that of a link a
+        graph refused: it leads outside the boundary)."""
         if path in self.documents:
             return self.documents[path]
+        if any(path in state.refused for state in self.folders.values()):
+            return None
         return read_text(path)
 
     def settings_of(self, state: FolderState) -> Settings:
@@ -202,7 +226,7 @@ class Session:
             state.update(changed)  # the same files: only the changed ones are new
         else:
             read = state.relist(self.documents, _through_cache(settings))
-        parsed = [entry.parsed for entry in state.linted]
+        parsed = [entry.parsed for entry in state.linted] + refused(state.folder)  # links out: ALM011
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
             graph, diagnostics = check(parsed, settings, root=state.folder.root, memo=state.memo, graphs=state.graphs)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
@@ -226,10 +250,14 @@ class Session:
         return changed
 
     def reports(self) -> Iterable[tuple[Path, tuple[Diagnostic, ...]]]:
-        """Every file of every known graph with its current diagnostics (empty when clean)."""
+        """Every file of every known graph with its current diagnostics (empty when clean), and
+        the other files its diagnostics are on (a configuration, a link it does not read)."""
         for state in self.folders.values():
             for path in state.entries:
                 yield path, state.diagnostics.get(path, ())
+            for path, diagnostics in state.diagnostics.items():
+                if path not in state.entries:
+                    yield path, diagnostics
 
 
 def _through_cache(settings: Settings) -> CacheCall | None:

@@ -90,6 +90,11 @@ class FolderState:
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
 
+    @property
+    def refused(self) -> frozenset[Path]:
+        """Its locations and links that resolve outside its boundary: never read, nor linted as buffers."""
+        return frozenset(path for path, _ in self.folder.outside)
+
     def set_entry(self, path: Path, entry: Entry) -> None:
         self.entries[path] = entry
         self.changed.add(path)
@@ -121,7 +126,7 @@ class FolderState:
     # -- bringing it up to date (`documents`: the open buffers, path -> text) ------------------
     def listed(self, path: Path, documents: Mapping[Path, str]) -> bool:
         """Whether a file belongs in the folder's list: on disk, or an open buffer of it."""
-        return path in self.on_disk or (path in documents and self.holds(path))
+        return path in self.on_disk or (path in documents and self.holds(path) and path not in self.refused)
 
     def entry(self, path: Path) -> Entry:
         """The file's parse result: the buffer's, else read from disk now."""
@@ -142,13 +147,15 @@ class FolderState:
         those not read yet; returns how many were read. With `cache`, a folder read for the
         first time comes through the command line's cache."""
         paths = list(self.folder.files)
-        extra = [path for path in documents if path not in self.on_disk and self.holds(path)]
+        refused = self.refused
+        extra = [path for path in documents if path not in self.on_disk and self.holds(path) and path not in refused]
         if extra:
             paths = sorted(paths + extra, key=self.order)
         for path in set(self.entries) - set(paths):
             del self.entries[path]
         missing = [path for path in paths if path not in self.entries]
-        whole = cache is not None and len(missing) > len(paths) // 2 and not self.folder.unlisted
+        folder = self.folder  # read as the command line reads it: through the cache, unless it does not
+        whole = cache is not None and len(missing) > len(paths) // 2 and not folder.unlisted and not folder.outside
         entries = read_entries(missing, self.folder, cache) if whole else read_entries(missing)
         self.entries.update(zip(missing, entries, strict=True))
         self.paths = paths
@@ -163,8 +170,11 @@ class FolderState:
         existing = tuple(location for location in self.key if location.is_dir())
         if not existing:
             return False
-        files = list_migration_files(existing, self.folder.recursive, self.folder.excluded)
-        self.folder = replace(self.folder, files=files)
+        outside: list[tuple[Path, str]] = []
+        files = list_migration_files(
+            existing, self.folder.recursive, self.folder.excluded, boundary=self.folder.boundary, outside=outside
+        )
+        self.folder = replace(self.folder, files=files, outside=tuple(outside))
         self.on_disk = frozenset(files)
         for path, entry in list(self.entries.items()):
             if path not in documents and entry.stamp != stamp(path):

@@ -52,3 +52,11 @@ def did_change_watched_files(ls: AlembicLintServer, params: types.DidChangeWatch
         if path is not None:
             ls.deliver(ls.session.disk_changed(path))
     ls.request_lint()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+@guarded
+def did_change_workspace_folders(ls: AlembicLintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    """The workspace folders are the boundary of what is read: find every graph again within the new ones."""
+    ls.deliver(ls.session.reload())
+    ls.request_lint()

@@ -12,7 +12,6 @@ import time
 from argparse import Namespace
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import cachefile_support as cachefile
 import pytest
@@ -23,6 +22,7 @@ from alembic_lint.cache import store as cache_store
 from alembic_lint.cache.key import cache_key
 from alembic_lint.cli import _cache_options, main
 from alembic_lint.discover import VersionFolder, discover
+from alembic_lint.settings import Settings
 from benchmarks.generate import generate
 
 OLD = 1_600_000_000_000_000_000  # 2020-09-13, in ns: "edited long ago", outside the racy window
@@ -364,15 +364,16 @@ def test_cache_dir_option_environment_and_setting(
     assert (elsewhere / ".gitignore").is_file()
     assert len(list(elsewhere.glob("*.cache"))) == 1
     args = Namespace(no_cache=False, cache_dir=None, cache_check="mtime")
-    from_settings = SimpleNamespace(cache_dir=elsewhere)  # the `cache-dir` key of a config file
-    assert _cache_options(args, from_settings) == CacheOptions(True, elsewhere, "mtime")  # type: ignore[arg-type]
+    from_settings = Settings(cache_dir=elsewhere)  # the `cache-dir` key of a config file
+    linted = [tmp_path]  # the folder linted: `elsewhere` is inside it
+    assert _cache_options(args, from_settings, linted) == CacheOptions(True, elsewhere, "mtime")
     flag = Namespace(no_cache=True, cache_dir=tmp_path, cache_check="hash")
-    assert _cache_options(flag, from_settings) == CacheOptions(False, tmp_path, "hash")  # type: ignore[arg-type]
+    assert _cache_options(flag, from_settings, linted) == CacheOptions(False, tmp_path, "hash")
     monkeypatch.setenv("ALEMBIC_LINT_CACHE_DIR", str(tmp_path / "env"))
-    assert _cache_options(args, from_settings).directory == tmp_path / "env"  # type: ignore[arg-type]
-    assert _cache_options(flag, from_settings).directory == tmp_path  # type: ignore[arg-type]
+    assert _cache_options(args, from_settings, linted).directory == tmp_path / "env"
+    assert _cache_options(flag, from_settings, linted).directory == tmp_path
     monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
-    assert not _cache_options(args, from_settings).enabled  # type: ignore[arg-type]
+    assert not _cache_options(args, from_settings, linted).enabled
 
 
 def test_where_the_cache_goes(tmp_path: Path) -> None:

@@ -90,6 +90,29 @@ def test_a_link_to_a_device_or_a_pipe_is_not_read(tmp_path: Path, target: str, s
     assert _read_and_parse_if_changed(link, b"") == (expected, None)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="devices")
+def test_a_link_to_dev_zero_in_a_versions_folder_found_from_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery probes a bare versions folder's files for `down_revision`: within the read bounds
+    (it read `/dev/zero` until memory ran out) and, for a link, within the boundary."""
+    versions = tmp_path / "top" / "versions"
+    versions.mkdir(parents=True)
+    (versions / "a.py").symlink_to("/dev/zero")
+    (versions / "b.py").write_text(migration_source("b", None))
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("top", "--no-cache", "--select", "ALM011") == (
+        1,
+        f"top/versions/a.py:1:1: ALM011 resolves to /dev/zero, outside the repository {tmp_path / 'top'}: not read\n",
+        "Found 1 problem in 1 file: 1 error (1 ALM011).\n",
+    )
+    assert run_cli("top", "--no-cache", "--select", "ALM011", "--allow-outside", "/dev") == (
+        1,
+        "top/versions/a.py:1:1: ALM011 cannot read file: not a regular file (a character device)\n",
+        "Found 1 problem in 2 files: 1 error (1 ALM011).\n",
+    )
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc")
 def test_a_file_that_grows_while_read_is_cut_at_the_limit() -> None:
     """/proc files say they are empty and are not: the read stops one byte past the limit."""

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import copy_checkout
 
 ROOT = Path(__file__).parent.parent.parent
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
@@ -60,18 +61,7 @@ def _git(cwd: Path, *args: str) -> None:
 
 def _snapshot(target: Path) -> None:
     """This worktree's files (committed or not, minus ignored ones) as a new git repository."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    copy_checkout(target)
     _git(target, "init", "-q")
     _git(target, "add", "-A")
     _git(target, "commit", "-q", "-m", "snapshot")

@@ -196,6 +196,7 @@ def test_diagnostics_with_recipes_come_back_from_the_cache(folder: Path, monkeyp
     from alembic_lint import lint
 
     body, _ = migration("c3", "a1", revises="a1").rsplit("    op.execute('SELECT 1')\n", 1)
+    body = body.replace("    op.execute('SELECT 1')\n", "    op.drop_table('t')\n")  # upgrade() changes the schema
     (folder / "c3.py").write_text(body + "    pass\n")  # a second head, downgrade() empty: ALM102 with a recipe
     first = run_cli("check", "versions")
     assert first[0] == 1 and "ALM001" in first[1] and "ALM102" in first[1]  # both carry recipes

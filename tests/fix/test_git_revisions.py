@@ -101,6 +101,23 @@ def test_a_chain_file_wins_over_git(project: Repo) -> None:
     assert resolved(Path(V).absolute()) == {"c3": "b2", "d4": "c3", "f6": "e5"}
 
 
+def test_a_chain_file_linked_out_of_the_repository_is_not_read(
+    project: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its values would become down_revisions shown in findings: a link out of the repository is refused."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project.root / "migrations", copy / "migrations")
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"c3": "AKIA-secret", "d4": "c3", "f6": "e5"}))
+    (copy / "migrations" / "revision_chain.json").symlink_to(outside)
+    monkeypatch.chdir(copy)
+    code, out, err = run_cli("check", V, "--select", "ALM0")
+    chain = copy / "migrations" / "revision_chain.json"
+    assert (code, err) == (1, "Found 1 problem in 6 files: 1 error (1 ALM009).\n")
+    assert f"but {chain} resolves to {outside}, outside the repository {copy / 'migrations'}: not read: " in out
+    assert "AKIA-secret" not in out
+
+
 def test_without_chain_file_or_history_it_is_said_once(
     project: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

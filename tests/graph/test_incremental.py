@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph import RevisionGraph, history
 from alembic_lint.graph.incremental import GraphKeeper
 from alembic_lint.parse import Parsed, parse_migration
 
@@ -47,7 +47,7 @@ def state(graph: RevisionGraph) -> dict[str, object]:
         "heads": (graph.heads, graph.real_heads),
         "bases": (graph.bases, graph.real_bases),
         "tainted": graph.tainted,
-        "history": [n.id for n in graph.history()],
+        "history": [n.id for n in history(graph)],
         "failures": graph.failures(),
     }
 
@@ -155,4 +155,4 @@ def test_history_of_a_revision_naming_its_parent_twice_ends() -> None:
     """`down_revision = ("r0", "r0")` once made two heads of r0 that each waited for the other
     (found by the test above: graph/order.py looped for ever)."""
     graph = RevisionGraph.build(parse_all([text("r0", "None"), text("r1", "('r0', 'r0')"), text("r2", "'r1'")]))
-    assert [node.id for node in graph.history()] == ["r2", "r1", "r0"]
+    assert [node.id for node in history(graph)] == ["r2", "r1", "r0"]

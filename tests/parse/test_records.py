@@ -118,3 +118,27 @@ def test_a_field_without_default_after_one_with_a_default_is_refused() -> None:
 
     with pytest.raises(TypeError):
         record(Bad)
+
+
+def test_a_field_left_out_of_comparisons_and_the_repr_as_in_dataclasses() -> None:
+    def make(decorate: object, make_field: object) -> type:
+        class Folder:
+            root: str
+            boundary: object = make_field(default=None, compare=False, repr=False)  # type: ignore[operator]
+
+        return decorate(Folder)  # type: ignore[operator, no-any-return]
+
+    ours, theirs = make(record, field), make(dataclasses.dataclass(frozen=True), dataclasses.field)
+    for made in (ours, theirs):
+        a, b = made("r", boundary=1), made("r", boundary=2)
+        assert (a == b, hash(a) == hash(b), repr(a).rsplit(".", 1)[-1], a.boundary) == (
+            True,
+            True,
+            "Folder(root='r')",
+            1,
+        )
+        assert made("r") != made("s")
+    assert [(f.name, f.compare, f.repr) for f in dataclasses.fields(ours)] == [
+        ("root", True, True),
+        ("boundary", False, False),
+    ]

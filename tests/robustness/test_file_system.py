@@ -68,9 +68,11 @@ def test_link_loops_are_not_followed(project: Path) -> None:
 
 
 def test_a_linked_versions_folder_is_read_through_the_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one repository (its top holds .git); a link out of it is not read (tests/discover/test_boundary.py)."""
     tree(
         tmp_path,
         {
+            ".git/HEAD": "ref: refs/heads/main\n",
             "shared/versions/a1.py": migration_source("a1"),
             "shared/versions/b2.py": migration_source("b2", "a1"),
             "shared/versions/c3.py": migration_source("c3", "a1"),

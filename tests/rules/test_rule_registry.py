@@ -61,7 +61,11 @@ def test_rule_command_prints_the_documentation() -> None:
     out, err, code = run(["rule", "ALM201"])
     rule = next(r for r in RULES if r.code == "ALM201")
     assert (out, err, code) == (
-        f"# ALM201 model-import\n\nDefault: on. Severity: warning.\n\n{rule.documentation()}\n",
+        f"# ALM201 model-import\n\nDefault: on. Severity: warning.\n\n{rule.documentation()}\n\n## Options\n"
+        "Set in `[tool.alembic-lint.rules.ALM201]`:\n"
+        "- `migration-helpers` (default `True`): imports of modules inside the script directory's own package "
+        "(helpers written for the migrations, `superset.migrations.shared.utils`) are allowed; false: report them "
+        "too\n",
         "",
         0,
     )

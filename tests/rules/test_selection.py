@@ -18,18 +18,6 @@ def test_settings_are_plain_data_and_load_no_rule() -> None:
     ] == []
 
 
-def test_the_old_import_path_still_answers() -> None:
-    from alembic_lint import settings
-
-    assert settings.selected_rules is selection.selected_rules
-    assert settings.UnknownSelector is selection.UnknownSelector
-    assert (settings.check_selector, settings.matches, settings.rule_for) == (
-        selection.check_selector,
-        selection.matches,
-        selection.rule_for,
-    )
-
-
 def test_selection_by_code_prefix_name_and_ignore() -> None:
     chosen = selection.selected_rules(Settings(select=("ALM00", "model-import"), ignore=("ALM003",)))
     assert [rule.code for rule in chosen] == [

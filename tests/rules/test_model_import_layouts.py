@@ -1,0 +1,83 @@
+"""ALM201 on repository-shaped layouts (issue 9): where the project's code starts, which
+migration helpers are allowed, and third-party `models` modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import run_cli, tree
+
+MIGRATION = '''"""a migration"""
+from alembic import op
+
+{imports}
+
+revision = "a1"
+down_revision = None
+
+
+def upgrade():
+    op.execute("SELECT 1")
+
+
+def downgrade():
+    op.execute("SELECT 1")
+'''
+
+
+def findings(out: str) -> list[str]:
+    return [line.split("ALM201 ", 1)[1].split(" imports application code")[0] for line in out.splitlines()]
+
+
+def test_a_neutron_layout_allows_the_migration_package_above_the_script_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """neutron keeps its migration helpers in `neutron/db/migration/__init__.py`, above the
+    script directory `alembic_migrations/`; its own application code is still reported."""
+    imports = "from neutron.db import migration\nfrom neutron.db.migration import cli\nfrom neutron.db import models_v2"
+    tree(
+        tmp_path,
+        {
+            "setup.cfg": "",
+            "neutron/__init__.py": "",
+            "neutron/db/__init__.py": "",
+            "neutron/db/models_v2.py": "",
+            "neutron/db/migration/__init__.py": "",
+            "neutron/db/migration/alembic_migrations/__init__.py": "",
+            "neutron/db/migration/alembic_migrations/env.py": "",
+            "neutron/db/migration/alembic_migrations/versions/a1.py": MIGRATION.format(imports=imports),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("--select", "ALM201", ".")
+    assert (code, findings(out)) == (1, ["`from neutron.db import models_v2`"])
+
+
+def test_third_party_models_never_count_and_an_unpacked_wheel_finds_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No marker at all (a wheel unpacked for the corpus): the code root is the folder above
+    the outermost package holding the script directory, so `superset` is first-party."""
+    imports = (
+        "from flask_appbuilder.models.mixins import AuditMixin\nimport models\nfrom superset import db\n"
+        "from superset.migrations.shared.utils import paginated_update"
+    )
+    site = tree(
+        tmp_path / "site",
+        {
+            "superset/__init__.py": "",
+            "superset/migrations/__init__.py": "",
+            "superset/migrations/env.py": "",
+            "superset/migrations/shared/utils.py": "",
+            "superset/migrations/versions/a1.py": MIGRATION.format(imports=imports),
+            "apache_superset-6.1.0.dist-info/METADATA": "",
+        },
+    )
+    from alembic_lint.project import repository_root
+
+    if repository_root(site) is not None:
+        pytest.skip(f"a project marker above the temporary folder ({repository_root(site)}) decides the root")
+    monkeypatch.chdir(site)
+    code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
+    assert (code, findings(out)) == (1, ["`from superset import db`"])
