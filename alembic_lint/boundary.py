@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from alembic_lint.records import record
 
 _T = TypeVar("_T")
 
@@ -35,7 +36,7 @@ GIT = ".git"
 PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
 
-@dataclass(frozen=True)
+@record
 class Boundary:
     """The folders whose files may be read: the repositories' roots and the allowed paths.
 

@@ -317,7 +317,7 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _scoped(settings: Settings, args: argparse.Namespace, path: Path) -> Settings:
     """The settings with `--since` (it replaces the configuration's `since`) and the files
     `--diff-base` finds changed in the repository holding `path`."""
-    from dataclasses import replace
+    from alembic_lint.records import replace
 
     if args.since:
         settings = replace(settings, since=tuple(args.since))

@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint import values
 from alembic_lint.dialect import DIALECTS
+from alembic_lint.records import record, replace
 from alembic_lint.rules.selection import UnknownSelector, check_selector, rule_for
 from alembic_lint.settings import RuleSelection, Settings
 from alembic_lint.values import InvalidValue, strings, type_name
@@ -114,7 +114,7 @@ def _rule_tables(value: object, base: Path) -> tuple[tuple[str, tuple[tuple[str,
     return tuple(sorted(out.items()))
 
 
-@dataclass(frozen=True)
+@record
 class Key:
     name: str  # as written in the TOML file
     field: str  # the Settings field it sets

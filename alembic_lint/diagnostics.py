@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.fix.recipes import JoinHeads, WriteDowngrade  # what `Fix.recipe` may hold (cache.py reads it)
+from alembic_lint.records import field, record
 
 Severity = Literal["error", "warning"]
 # ruff's applicability: `--fix` applies safe fixes, `--unsafe-fixes` also unsafe ones;
@@ -14,7 +14,7 @@ Severity = Literal["error", "warning"]
 Applicability = Literal["safe", "unsafe", "display"]
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Span:
     """A range in a file: 1-based lines, 0-based code-point columns, end exclusive."""
 
@@ -28,7 +28,7 @@ class Span:
         return cls(line, col, line, col)
 
 
-@dataclass(frozen=True)
+@record
 class Edit:
     """Replace the text under `span` with `text` ("" deletes), in `path` (None: the
     diagnostic's own file)."""
@@ -38,7 +38,7 @@ class Edit:
     path: Path | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NewFile:
     """A file a fix creates (a merge revision): it must not exist yet."""
 
@@ -46,7 +46,7 @@ class NewFile:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     """What resolves a diagnostic, as data: edits in one or several files, files to create.
 
@@ -66,7 +66,7 @@ class Fix:
         return self.applicability == "safe"
 
 
-@dataclass(frozen=True)
+@record
 class Related:
     """Another place that explains a diagnostic (the other head, the other file)."""
 
@@ -75,7 +75,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     path: Path
     span: Span

@@ -11,9 +11,10 @@ without `dialect` they get no dialect and the PostgreSQL rules stay off unless s
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from alembic_lint.records import replace
 
 if TYPE_CHECKING:
     from alembic_lint.discover import VersionFolder

@@ -13,12 +13,12 @@ turn a view into text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.graph import Node, RevisionGraph, history
+from alembic_lint.records import field, record
 
 SHORT_ID = 12
 MESSAGE_WIDTH = 48
@@ -31,7 +31,7 @@ class ViewError(ValueError):
     """A limit that names no revision (the message is one line for the user)."""
 
 
-@dataclass(frozen=True)
+@record
 class ViewNode:
     key: str  # identifier in the picture: r0, r1... for revisions, m0... missing, e0... elided
     kind: NodeKind
@@ -71,14 +71,14 @@ class ViewNode:
         return " · ".join(self.markers + (("⚠ " + ", ".join(self.codes),) if self.codes else ()))
 
 
-@dataclass(frozen=True)
+@record
 class ViewEdge:
     source: str  # the older revision's key
     target: str  # the newer revision's key
     kind: EdgeKind
 
 
-@dataclass
+@record(frozen=False)
 class GraphView:
     nodes: list[ViewNode] = field(default_factory=list)
     edges: list[ViewEdge] = field(default_factory=list)

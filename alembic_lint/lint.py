@@ -10,7 +10,6 @@ configurations that cannot be resolved (ALM012) included.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from alembic_lint.graph import RevisionGraph
 from alembic_lint.parallel import gc_paused, parse_many
 from alembic_lint.parse import Migration, Parsed, ParseFailure
 from alembic_lint.plan import Plan, plan
+from alembic_lint.records import field, record, replace
 from alembic_lint.rules import RULES, ConfigRule, Context, FileRule, GraphRule, Rule
 from alembic_lint.rules.selection import selected_rules
 from alembic_lint.scope import check_since, reported_files
@@ -31,9 +31,10 @@ from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
     from alembic_lint.cache import CacheOptions
+    from alembic_lint.graph.incremental import GraphKeeper
 
 
-@dataclass
+@record(frozen=False)
 class FolderResult:
     folder: VersionFolder
     parsed: list[Parsed]
@@ -62,7 +63,7 @@ class _CachedFolderResult(FolderResult):
         return self._graph
 
 
-@dataclass
+@record(frozen=False)
 class LintResult:
     folders: list[FolderResult] = field(default_factory=list)
     configuration: list[Diagnostic] = field(default_factory=list)  # about configurations (ALM012)
@@ -105,7 +106,7 @@ def parse_folder(folder: VersionFolder, cache: CacheOptions | None = None, confi
     return parsed
 
 
-@dataclass
+@record(frozen=False)
 class FileRuleMemo:
     """The file rules' findings per parse result, valid while the settings, the rules and
     the root stay the same. A result is reused only for the very same `Migration` object."""
@@ -119,14 +120,16 @@ class FileRuleMemo:
             self.key, self.results = key, {}
         out: list[Diagnostic] = []
         fresh: dict[int, tuple[Migration, list[Diagnostic]]] = {}
-        for item in parsed:
-            if not isinstance(item, Migration) or item.recovered is not None:
-                continue  # a file with a syntax error: ALM000 is its one finding
-            hit = self.results.get(id(item))
+        results = self.results
+        for item in parsed:  # on every edit in the language server: the reused files first
+            hit = results.get(id(item))
             if hit is None or hit[0] is not item:
+                if not isinstance(item, Migration) or item.recovered is not None:
+                    continue  # a file with a syntax error: ALM000 is its one finding
                 hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
             fresh[id(item)] = hit
-            out.extend(hit[1])
+            if hit[1]:
+                out.extend(hit[1])
         self.results = fresh  # forget replaced files (and keep their ids from being reused)
         return out
 
@@ -139,13 +142,14 @@ def check(
     rules: Sequence[Rule] | None = None,
     graph: RevisionGraph | None = None,
     memo: FileRuleMemo | None = None,
+    graphs: GraphKeeper | None = None,
 ) -> tuple[RevisionGraph, list[Diagnostic]]:
     """Build the graph of one folder, run the selected rules on it, then drop what
     `per-file-ignores` and `# noqa` comments silence (and report unused ones: ALM900).
 
-    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return: the
-    language server passes its last graph when an edit changed no revision variable.
-    `memo` keeps the file rules' findings for parse results that are the same objects
+    `graph`, when given, must be what `RevisionGraph.build(parsed)` would return. `graphs`
+    keeps the graph across calls and updates it for what changed (the language server's:
+    graph/incremental.py). `memo` keeps the file rules' findings for parse results that are the same objects
     as last time (the language server re-parses only the file being edited).
     `since` and `report_files` in the settings limit the file rules (and ALM900) to some
     files (scope.py); the graph rules always report on the whole graph.
@@ -154,7 +158,7 @@ def check(
     parsed, chain = git_revisions.resolve(parsed)  # `get_down_revision()` (alembic-git-revisions) made literal
     ctx = Context(settings=settings, root=root, extra={"git-revisions": chain} if chain else {})
     if graph is None:
-        graph = RevisionGraph.build(parsed)
+        graph = RevisionGraph.build(parsed) if graphs is None else graphs.graph_for(parsed)[0]
     diagnostics: list[Diagnostic] = []
     for rule in active:
         if isinstance(rule, GraphRule):
@@ -235,13 +239,19 @@ def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: Cach
     ctx = Context(settings=settings, root=folder.root)
     outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
     outside.append(("git-revisions", git_revisions.outside_inputs(folder.locations)))
-    store = FolderCache(folder, options, repr((settings, outside)), config=settings.config_path)
+    store = FolderCache(
+        folder,
+        options,
+        repr((settings, outside)),
+        config=settings.config_path,
+        history=lambda: git_revisions.history_stamp(folder.locations),
+    )
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)
     parsed = store.parsed()
     graph, diagnostics = check(parsed, settings, root=folder.root)
-    store.save(diagnostics)
+    store.save(diagnostics, history=git_revisions.reads_history(parsed))
     return FolderResult(folder, parsed, graph, _shown(folder, diagnostics))
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from alembic_lint.diagnostics import Edit, Span
+from alembic_lint.records import record
 
 _CODE = r"[A-Z]+[0-9]+"
 DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `codes`
@@ -30,10 +30,9 @@ DIRECTIVE = re.compile(  # groups: `file` (set for file-level directives), `code
     re.IGNORECASE,
 )
 _ONE_CODE = re.compile(_CODE, re.IGNORECASE)
-_HINT = re.compile("noqa", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class NoqaCode:
     code: str  # upper-cased, e.g. "ALM201" or the prefix "ALM1"
     span: Span
@@ -42,7 +41,7 @@ class NoqaCode:
         return code.startswith(self.code)
 
 
-@dataclass(frozen=True)
+@record
 class Directive:
     """One `# noqa` or `# alembic-lint: noqa` directive."""
 
@@ -59,12 +58,13 @@ class Directive:
         return not self.codes or self.matching(code) is not None
 
 
-@dataclass(frozen=True)
+@record
 class Suppressions:
     """The suppression facts of one file."""
 
     directives: tuple[Directive, ...] = ()
-    multiline_strings: tuple[tuple[int, int], ...] = ()  # (first line, last line) of each
+    # (first line, last line) of each, up to the last directive (`scan(strings=True)`: all of them)
+    multiline_strings: tuple[tuple[int, int], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.directives)
@@ -86,12 +86,17 @@ NO_SUPPRESSIONS = Suppressions()
 
 def scan(text: str, *, strings: bool = False) -> Suppressions:
     """The directives in a file's comments (never inside string literals); with `strings`,
-    the multi-line strings even when there is no directive (where `--add-noqa` writes one)."""
-    if not strings and not _HINT.search(text):
+    the multi-line strings even when there is no directive (where `--add-noqa` writes one).
+
+    A directive is rare: one search of the text finds where one may start (`DIRECTIVE`'s
+    `#`), and a file without such a place is not lexed at all. Otherwise the lexer runs to
+    tell comments from strings, and reads only the comments holding such a place."""
+    wanted = [match.start() for match in DIRECTIVE.finditer(text)]
+    if not wanted and not strings:
         return NO_SUPPRESSIONS
-    lexer = _Lexer(text)
+    lexer = _Lexer(text, wanted)
     try:
-        lexer.run()
+        lexer.run(until=None if strings else wanted[-1])
     except RecursionError:  # f-strings nested deeper than any Python accepts: nothing is silenced
         return NO_SUPPRESSIONS
     directives: list[Directive] = []
@@ -196,7 +201,7 @@ def _removal(span: Span, comment: _Comment) -> Span | None:
     return Span(span.line, col - comment.space_before, span.line, end)
 
 
-@dataclass(frozen=True)
+@record
 class _Comment:
     line: int
     col: int
@@ -222,6 +227,21 @@ _PLAIN_BODY = {
 }
 _FORMAT_STOP = {quote: re.compile(r"[\\{}\r\n]|" + re.escape(quote)) for quote in _PLAIN_BODY}
 _PREFIX_CHARS = frozenset("rRbBuUfFtT")
+# At the top level of the code: a comment, or a whole plain string (_PLAIN_BODY's, quote
+# included), found by one search. A string whose prefix makes it formatted is read again.
+_WHOLE_STRINGS = [re.escape(quote) + _PLAIN_BODY[quote].pattern for quote in ("'''", '"""', "'", '"')]
+_TOP_LEVEL = re.compile("|".join([r"#[^\r\n]*", *_WHOLE_STRINGS]))  # triple quotes tried first
+
+
+def _prefix(text: str, start: int) -> str:
+    """The prefix of the string whose quote is at `start`: up to two prefix letters just before
+    it, unless they end a name or keyword (`if"x"`)."""
+    prefix_start = start
+    while prefix_start > start - 2 and prefix_start > 0 and text[prefix_start - 1] in _PREFIX_CHARS:
+        prefix_start -= 1
+    if prefix_start > 0 and (text[prefix_start - 1].isalnum() or text[prefix_start - 1] == "_"):
+        return ""
+    return text[prefix_start:start]
 
 
 class _Lexer:
@@ -229,15 +249,37 @@ class _Lexer:
     (prefixes, triple quotes, escapes, f-string replacement fields with nested strings).
     Regular expressions skip everything else, so a file costs little more than one pass."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wanted: list[int] | None = None) -> None:
         self.text = text
         self.i = 0
-        self.line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        self._line_starts: list[int] | None = None  # made on first use
         self.comments: list[_Comment] = []
         self.strings: list[tuple[int, int]] = []
+        # Offsets (ascending) inside the comments to keep; None: keep every comment.
+        self.wanted = wanted
+        self._next_wanted = 0
+        self._plain = "\r" not in text
+        self._at, self._line = 0, 1  # line_of's cursor, for a text whose lines end in \n only
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in _LINE_END.finditer(self.text))]
+        return self._line_starts
 
     def line_of(self, offset: int) -> int:
+        if self._plain:  # only \n ends lines: count them from the last offset asked about
+            text, at, line = self.text, self._at, self._line
+            line += text.count("\n", at, offset) if offset >= at else -text.count("\n", offset, at)
+            self._at, self._line = offset, line
+            return line
         return bisect.bisect_right(self.line_starts, offset)
+
+    def line_start(self, offset: int) -> int:
+        """Where the line holding `offset` starts."""
+        if self._plain:
+            return self.text.rfind("\n", 0, offset) + 1
+        return self.line_starts[self.line_of(offset) - 1]
 
     def lines(self) -> list[str]:
         """The text's lines, without their line ends."""
@@ -245,14 +287,47 @@ class _Lexer:
         ends = [m.start() for m in _LINE_END.finditer(text)] + [len(text)]
         return [text[start:end] for start, end in zip(starts, ends, strict=True)]
 
-    def run(self) -> None:
-        self.code(field=False)
+    def run(self, until: int | None = None) -> None:
+        """Scan the module's code: one search finds each comment or plain string whole; an
+        f-string (whose fields hold code) goes through `string`. With `until`, stop after the
+        comment or string holding that offset: what follows holds no directive, and no
+        directive follows a multi-line string that starts there."""
+        text = self.text
+        search = _TOP_LEVEL.search
+        end_of_text = len(text)
+        while True:
+            found = search(text, self.i)
+            if found is None or (until is not None and self.i > until):
+                self.i = end_of_text
+                return
+            start, end = found.span()
+            if text[start] == "#":
+                self.i = start
+                self.comment(end)
+                continue
+            if start > 0 and text[start - 1] in _PREFIX_CHARS and _prefix(text, start).strip("rRbBuU"):
+                self.i = start
+                self.string()  # formatted
+                continue
+            self.i = end
+            self.note_string(start)
 
-    def comment(self) -> None:
+    def comment(self, end: int | None = None) -> None:
+        """The comment at self.i (its `#`), ending at `end` (found here when None)."""
         text, start = self.text, self.i
-        end = _REST_OF_LINE.match(text, start).end()  # type: ignore[union-attr]
+        if end is None:
+            end = _REST_OF_LINE.match(text, start).end()  # type: ignore[union-attr]
+        wanted = self.wanted
+        if wanted is not None:
+            index = self._next_wanted
+            while index < len(wanted) and wanted[index] < start:
+                index += 1
+            self._next_wanted = index
+            if index == len(wanted) or wanted[index] >= end:
+                self.i = end  # no directive can start in this comment
+                return
         line = self.line_of(start)
-        line_start = self.line_starts[line - 1]
+        line_start = self.line_start(start)
         before = text[line_start:start]
         self.comments.append(
             _Comment(
@@ -300,21 +375,23 @@ class _Lexer:
         """A string literal starting at self.i (its quote); its prefix is just before it."""
         text = self.text
         start = self.i
-        prefix_start = start
-        while prefix_start > start - 2 and prefix_start > 0 and text[prefix_start - 1] in _PREFIX_CHARS:
-            prefix_start -= 1
-        if prefix_start > 0 and (text[prefix_start - 1].isalnum() or text[prefix_start - 1] == "_"):
-            prefix_start = start  # the letters end a name or keyword (`if"x"`), not a prefix
-        prefix = text[prefix_start:start].lower()
+        prefix = _prefix(text, start).lower()
         quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
         self.i = start + len(quote)
         if "f" in prefix or "t" in prefix:
             self.formatted(quote, "r" in prefix, in_spec=False)
         else:
             self.i = _PLAIN_BODY[quote].match(text, self.i).end()  # type: ignore[union-attr]
-        first, last = self.line_of(start), self.line_of(max(self.i - 1, start))
-        if last > first:  # triple-quoted, or continued with a backslash
-            self.strings.append((first, last))
+        self.note_string(start)
+
+    def note_string(self, start: int) -> None:
+        """Record the string from `start` (its quote) to self.i when it spans lines (triple-quoted,
+        or continued with a backslash)."""
+        last = max(self.i - 1, start)
+        if _LINE_END.search(self.text, start, last) is not None:
+            first, last = self.line_of(start), self.line_of(last)
+            if last > first:
+                self.strings.append((first, last))
 
     def formatted(self, quote: str, raw: bool, in_spec: bool) -> None:
         """The text of an f-string up to its closing quote (or, for a format spec, its `}`)."""

@@ -12,13 +12,12 @@ silences everything on its line (or file); a code silences the codes it is a pre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.noqa import Suppressions
+from alembic_lint.records import field, record
 
 
-@dataclass
+@record(frozen=False)
 class _Group:
     """The directives of one line, or the file-level ones."""
 

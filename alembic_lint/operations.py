@@ -21,11 +21,11 @@ import ast
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
+from alembic_lint.records import record
 from alembic_lint.source import LineIndex
 
 # Calls that only mark a name as final: `op.f("ix_a")`, naming convention's `conv("...")`.
@@ -39,7 +39,7 @@ MAX_TEXT = 120  # longer source text is cut (it is only shown in messages)
 _LITERALS = (str, int, float, bool, bytes, type(None))
 
 
-@dataclass(frozen=True)
+@record
 class Arg:
     """One argument as written.
 
@@ -155,7 +155,7 @@ FIXABLE = frozenset({"create_index", "drop_index", "create_foreign_key", "create
 _FIXABLE_SQL = re.compile(r"concurrently|add\s+value", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class Guard:
     """What an `if` on the dialect name (`if bind.dialect.name == "mysql":`) lets a call run on."""
 
@@ -166,7 +166,7 @@ class Guard:
         return dialect not in self.never and (self.only is None or dialect in self.only)
 
 
-@dataclass(frozen=True)
+@record
 class FixSite:
     """Where a fix may edit a FIXABLE call."""
 
@@ -176,7 +176,7 @@ class FixSite:
     indent: str = ""  # the statement's indentation, as written
 
 
-@dataclass(frozen=True)
+@record
 class Operation:
     """One `op.*` call (or `batch_op.*`, or `conn.execute` on `op.get_bind()`)."""
 

@@ -12,13 +12,14 @@ import os
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.noqa import NO_SUPPRESSIONS, Suppressions, scan
-from alembic_lint.operations import Operation, OperationExtractor
+from alembic_lint.operations import Operation, OperationExtractor, node_span
+from alembic_lint.records import record, replace
 from alembic_lint.source import DecodeError, LineIndex, decode_source, split_lines
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -28,7 +29,7 @@ ValueKind = Literal["str", "dynamic", "other"]
 Shape = Literal["none", "str", "tuple", "list", "set", "dynamic", "other"]
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     """One element of a revision variable.
 
@@ -42,7 +43,7 @@ class Value:
     kind: ValueKind = "str"
 
 
-@dataclass(frozen=True)
+@record
 class Binding:
     """The value a module-level revision variable ends up with (last binding wins)."""
 
@@ -64,13 +65,13 @@ class Binding:
         return tuple(item.text for item in self.items if item.kind == "str")
 
 
-@dataclass(frozen=True)
+@record
 class HeaderField:
     value: str
     span: Span  # the value, after the "Revision ID:" label
 
 
-@dataclass(frozen=True)
+@record
 class Header:
     """The module docstring as alembic's template writes it."""
 
@@ -81,7 +82,7 @@ class Header:
     create_date: HeaderField | None
 
 
-@dataclass(frozen=True)
+@record
 class Function:
     """A module-level `upgrade`/`downgrade` definition."""
 
@@ -98,7 +99,7 @@ class Function:
     docstring: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Import:
     module: str  # "app.models"; "" for `from . import x`
     names: tuple[str, ...]  # names imported by `from ... import`; () for `import`
@@ -108,7 +109,7 @@ class Import:
     type_checking: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Recovery:
     """What is known of a file with a syntax error. The migration's facts come from the
     statements before `line`; from `line` on, nothing was read. ALM000 reports the error."""
@@ -133,7 +134,7 @@ def could_name(mentions: frozenset[str] | None, identifier: str) -> bool:
     return not words or all(word in mentions for word in words)
 
 
-@dataclass(frozen=True)
+@record
 class Migration:
     """The facts of one migration file. `recovered` is set when the file has a syntax error
     and these facts are what the statements before the error say (the graph uses them;
@@ -156,7 +157,7 @@ class Migration:
         return getattr(self, name)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
+@record
 class ParseFailure:
     """A file that could not be read, decoded or parsed."""
 
@@ -570,7 +571,9 @@ class _Extractor:
         operations: tuple[Operation, ...] = ()
         if not trivial:
             if self.operations is None:
-                self.operations = OperationExtractor(self.tree, self.span, self.index)
+                # Not `self.span`: a bound method would make a reference cycle (extractor ->
+                # operations -> extractor) that keeps the whole tree alive while the collector is paused.
+                self.operations = OperationExtractor(self.tree, partial(node_span, index=self.index), self.index)
             operations = self.operations.extract(node)
         comments, docstring = function_notes(self.index, node) if trivial else ((), None)
         return Function(

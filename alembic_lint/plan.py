@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, boundary_for, refusal
@@ -21,10 +20,11 @@ from alembic_lint.discover import ConfigProblem, DiscoveryError, VersionFolder, 
 from alembic_lint.discover.files import list_migration_files
 from alembic_lint.discover.subtrees import Facts
 from alembic_lint.globs import matches_any
+from alembic_lint.records import record, replace
 from alembic_lint.settings import Settings
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """What to lint: the graphs (each with its files), and the configurations that could not be resolved."""
 

@@ -4,13 +4,13 @@ alembic_lint/rules/selection.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.diagnostics import Severity
+from alembic_lint.records import record
 
 
-@dataclass(frozen=True)
+@record
 class RuleSelection:
     """A layer of selectors applied on top of the settings' own (the command line's flags)."""
 
@@ -19,7 +19,7 @@ class RuleSelection:
     ignore: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     """What to check and how. Frozen and picklable; every field has a default.
 

@@ -6,7 +6,8 @@ import codecs
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+
+from alembic_lint.records import record
 
 # Python ends a line at \r\n, \r or \n, and nowhere else (str.splitlines also
 # splits on form feeds and other separators, which would shift line numbers).
@@ -14,7 +15,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
+@record
 class DecodeError:
     """Why bytes could not become text, and where (1-based line, 0-based column)."""
 

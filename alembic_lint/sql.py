@@ -16,10 +16,11 @@ finding. Placeholders (`%s`, `:name`, `{name}` from an f-string) stand for names
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
+
+from alembic_lint.records import record
 
 ActionKind = Literal[
     "create_index",
@@ -46,7 +47,7 @@ ActionKind = Literal[
 ConstraintKind = Literal["check", "foreign_key", "unique", "primary_key", "exclude"]
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     """One thing a statement does, with the names it mentions (as written, unquoted)."""
 
@@ -67,7 +68,7 @@ class Action:
 TokenKind = Literal["word", "ident", "string", "number", "param", "op"]
 
 
-@dataclass(frozen=True)
+@record
 class Token:
     kind: TokenKind
     text: str  # as written

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.globs import matches_any
+from alembic_lint.noqa import NO_SUPPRESSIONS
 from alembic_lint.noqa_lookup import FileNoqa
 from alembic_lint.parse import Parsed
 from alembic_lint.rules import RULES, Context, FileSuppressions, Rule, SuppressionRule
@@ -44,7 +45,7 @@ def apply_suppressions(
     """The diagnostics that neither `per-file-ignores` nor a `# noqa` silences, plus the
     suppression rules' findings (themselves subject to `# noqa`)."""
     settings = ctx.settings
-    noqa = {item.path: FileNoqa(item.noqa) for item in parsed if item.noqa}
+    noqa = {item.path: FileNoqa(item.noqa) for item in parsed if item.noqa is not NO_SUPPRESSIONS and item.noqa}
     ignores: dict[Path, frozenset[str]] = {}
     kept: list[Diagnostic] = []
     for diagnostic in diagnostics:

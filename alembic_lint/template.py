@@ -10,11 +10,11 @@ alike and say nothing of why one does nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, checkout_root
+from alembic_lint.records import record
 from alembic_lint.source import decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
@@ -31,7 +31,7 @@ _ONE_LINE_DOCSTRING = re.compile(r"^[ \t]+(?:\"\"\"|''')(.+?)(?:\"\"\"|''')[ \t]
 _PLACEHOLDER = re.compile(r"\$\{.*?\}")  # `${message}`: any text once rendered
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """What a script directory's template says. Without a readable template, alembic's
     defaults: revisions have a `downgrade()`, and only alembic's docstrings are template text."""

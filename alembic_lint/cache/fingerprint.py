@@ -9,10 +9,11 @@ from pathlib import Path
 
 from alembic_lint import __version__, diagnostics, parse
 from alembic_lint.parallel import digest
+from alembic_lint.records import fields_of, is_record
 
 
 def fact_classes() -> list[type]:
-    """Every dataclass a cache file may hold: those of parse.py and diagnostics.py, and any
+    """Every record class a cache file may hold: those of parse.py and diagnostics.py, and any
     other reachable from `Migration`, `ParseFailure` or `Diagnostic` through field annotations
     (noqa.py's `Suppressions`, for one)."""
     import re
@@ -22,7 +23,7 @@ def fact_classes() -> list[type]:
         value
         for module in (parse, diagnostics)
         for value in vars(module).values()
-        if isinstance(value, type) and hasattr(value, "__dataclass_fields__") and value.__module__ == module.__name__
+        if _is_fact_class(value) and value.__module__ == module.__name__
     ]
     while todo:
         cls = todo.pop()
@@ -30,20 +31,22 @@ def fact_classes() -> list[type]:
             continue
         found[cls] = None
         namespace = vars(sys.modules[cls.__module__])
-        for field in cls.__dataclass_fields__.values():  # type: ignore[attr-defined]
-            for name in re.findall(r"[A-Za-z_]\w*", str(field.type)):
+        for _, annotation in fields_of(cls):
+            for name in re.findall(r"[A-Za-z_]\w*", str(annotation)):
                 value = namespace.get(name)
-                if isinstance(value, type) and hasattr(value, "__dataclass_fields__"):
+                if _is_fact_class(value):
                     todo.append(value)
     return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
+
+
+def _is_fact_class(value: object) -> bool:
+    return is_record(value) or (isinstance(value, type) and "__dataclass_fields__" in value.__dict__)
 
 
 def _fields_fingerprint() -> str:
     """The shape of the facts: every class a cache file may hold, with its fields and their types."""
     return ";".join(
-        f"{cls.__module__}.{cls.__qualname__}("
-        + ",".join(f"{k}:{f.type}" for k, f in cls.__dataclass_fields__.items())
-        + ")"  # type: ignore[attr-defined]
+        f"{cls.__module__}.{cls.__qualname__}(" + ",".join(f"{name}:{kind}" for name, kind in fields_of(cls)) + ")"
         for cls in fact_classes()
     )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from alembic_lint.records import record
 
 CACHE_DIR_NAME = ".alembic_lint_cache"
 
@@ -12,7 +13,7 @@ CheckMode = Literal["mtime", "hash"]
 CHECK_MODES: tuple[CheckMode, ...] = ("mtime", "hash")
 
 
-@dataclass(frozen=True)
+@record
 class CacheOptions:
     """How the command line uses the cache. `enabled=False` reads and writes nothing."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,10 +40,15 @@ class FolderCache:
         settings_key: str,
         jobs: int | None = None,
         config: Path | None = None,
+        history: Callable[[], object] | None = None,
     ):
         self.folder = folder
         self.options = options
         self.settings_key = settings_key
+        # What the verdict also depends on when the files read it (git's HEAD, for folders
+        # with `get_down_revision()` files): taken only for those, so a commit leaves the
+        # verdicts of every other folder valid.
+        self.history = history
         self.jobs = jobs
         self.stamp = fingerprint()
         # No key, or a project cache folder that is a link the checkout could aim anywhere: no cache.
@@ -96,11 +101,13 @@ class FolderCache:
             keys.append(key)
             slots.append(slot)
 
-    def verdict_key(self) -> bytes | None:
-        """What the cached diagnostics are valid for: settings, folder, and every file's content."""
+    def verdict_key(self, history: bool = False) -> bytes | None:
+        """What the cached diagnostics are valid for: settings, folder, and every file's content
+        (`history`: and the `history` stamp; the same contents always give the same choice)."""
         if any(key is None for key in self.keys):
             return None
-        names = "\0".join([self.settings_key, str(self.folder.root), *map(str, self.folder.files)])
+        salt = repr(self.history()) if history and self.history is not None else ""
+        names = "\0".join([self.settings_key, salt, str(self.folder.root), *map(str, self.folder.files)])
         contents = b"".join(key[2] for key in self.keys if key is not None)  # 16 bytes each
         return digest(names.encode("utf-8", "surrogateescape") + b"\0" + contents)
 
@@ -109,6 +116,8 @@ class FolderCache:
         if self.verdict is None or self.fresh:
             return None
         key = self.verdict_key()
+        if key is not None and key != self.verdict[0] and self.history is not None:
+            key = self.verdict_key(history=True)
         if key is None or key != self.verdict[0]:
             return None
         try:
@@ -148,12 +157,13 @@ class FolderCache:
         self._parsed = [item for item in result if item is not None]
         return self._parsed
 
-    def save(self, found: Sequence[Diagnostic] | None = None) -> None:
-        """Write the cache if anything changed (`found`: this run's diagnostics, the new verdict).
-        Never raises: a cache that cannot be written is simply not written."""
+    def save(self, found: Sequence[Diagnostic] | None = None, history: bool = False) -> None:
+        """Write the cache if anything changed (`found`: this run's diagnostics, the new verdict;
+        `history`: they depend on the `history` stamp too). Never raises: a cache that cannot
+        be written is simply not written."""
         verdict = self.verdict
         if found is not None:
-            key = self.verdict_key()
+            key = self.verdict_key(history)
             if key is not None and (verdict is None or verdict[0] != key):
                 verdict = (key, pickle.dumps(list(found), protocol=pickle.HIGHEST_PROTOCOL))
                 self.dirty = True

@@ -11,11 +11,11 @@ from __future__ import annotations
 import configparser
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.discover.folder import ConfigProblem
+from alembic_lint.records import record
 
 INI = "alembic.ini"
 PYPROJECT = "pyproject.toml"
@@ -33,7 +33,7 @@ HEADER = "[section]"  # where the section header is written, kept among the sett
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-@dataclass(frozen=True)
+@record
 class Setting:
     """One configuration value, `%(here)s` expanded, and where its key is written."""
 
@@ -42,7 +42,7 @@ class Setting:
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class AlembicConfig:
     """The alembic configuration found in one folder."""
 

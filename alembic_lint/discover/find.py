@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, boundary_for, refusal
@@ -37,6 +36,7 @@ from alembic_lint.discover.layouts import (
 from alembic_lint.discover.locations import resolve
 from alembic_lint.discover.subtrees import Facts, graphs
 from alembic_lint.discover.tree import walk
+from alembic_lint.records import replace
 
 
 def _parse(spec: ScriptSpec, paths: Sequence[Path]) -> list[object]:
@@ -244,7 +244,7 @@ def discover(paths: Sequence[Path]) -> list[VersionFolder]:
 
 
 def _with_only(folder: VersionFolder, only: frozenset[Path] | None) -> VersionFolder:
-    from dataclasses import replace
+    from alembic_lint.records import replace
 
     return replace(folder, only=only)
 

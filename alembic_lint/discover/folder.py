@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.discover.files import holds, is_migration_name
+from alembic_lint.records import field, record
 
 if TYPE_CHECKING:
     from alembic_lint.boundary import Boundary
@@ -17,7 +17,7 @@ class DiscoveryError(Exception):
     """Bad input from the user (a path that does not exist, nothing to lint): one line naming it."""
 
 
-@dataclass(frozen=True)
+@record
 class VersionFolder:
     """One revision graph: the migration files alembic reads together.
 
@@ -54,7 +54,7 @@ class VersionFolder:
         return f"{self.root} ({self.name})" if self.name else str(self.root)
 
 
-@dataclass(frozen=True)
+@record
 class ScriptSpec:
     """A script directory as its configuration (or, without one, its layout) describes it.
 
@@ -83,7 +83,7 @@ ProblemKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@record
 class ConfigProblem:
     """An alembic configuration that names no migrations alembic could load. Data only:
     the unresolved-configuration rule (ALM012) writes the message."""
@@ -97,7 +97,7 @@ class ConfigProblem:
     tried: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Discovery:
     """The graphs found for some paths, and the configurations that could not be resolved."""
 

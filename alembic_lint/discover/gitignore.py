@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.globs import translate
+from alembic_lint.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Pattern:
     base: Path  # the folder of the .gitignore file
     regex: re.Pattern[str]

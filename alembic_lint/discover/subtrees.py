@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.discover.files import list_migration_files
 from alembic_lint.discover.folder import ScriptSpec, VersionFolder
 from alembic_lint.parse import Migration, Parsed, ParseFailure
+from alembic_lint.records import record
 
 # Parse a script directory's files from disk, in order (the pipeline passes its cache's).
 Facts = Callable[[ScriptSpec, Sequence[Path]], Sequence[Parsed]]
 
 
-@dataclass
+@record(frozen=False)
 class _Unit:
     folder: Path
     location: Path

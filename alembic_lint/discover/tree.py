@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic_lint.discover.gitignore import Ignores
+from alembic_lint.records import field, record
 
 SKIP = frozenset({"node_modules", "site-packages", "__pycache__", "venv", "env", "build", "dist"})
 
 
-@dataclass
+@record(frozen=False)
 class Listing:
     """One folder of the walk. Remove names from `folders` to keep the walk out of them."""
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint.fix.recipes import HEADS_STRATEGIES
+from alembic_lint.records import record, replace
 
 if TYPE_CHECKING:
     from alembic_lint.diagnostics import Diagnostic, Fix
@@ -59,7 +59,7 @@ def adjust(settings: Settings, args: argparse.Namespace) -> Settings:
     return replace(settings, rule_options=merged)
 
 
-@dataclass
+@record(frozen=False)
 class Started:
     """What fixing left for `run_check` to do: `exit` set means the command is done."""
 

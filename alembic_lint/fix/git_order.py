@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from alembic_lint.records import record
 
 _FORMAT = "--format=%x00%H %h %cs"  # a NUL never starts a file name: it marks each commit's line
 _LOG = ("log", "--reverse", "--topo-order", "--diff-filter=A", "--no-renames", _FORMAT, "--name-only")
 MAIN_CANDIDATES = ("main", "master")
 
 
-@dataclass(frozen=True)
+@record
 class Added:
     """Where a file's first add sits in an order."""
 
@@ -34,7 +35,7 @@ class Added:
     on_main: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Order:
     """Files by arrival: on the main branch first, then only on the current branch, then not committed."""
 
@@ -45,7 +46,7 @@ class Order:
         return self.files.get(name) or Added(name, len(self.files))
 
 
-@dataclass(frozen=True)
+@record
 class NoOrder:
     reason: str  # "not a git repository", "a shallow clone", ...
 

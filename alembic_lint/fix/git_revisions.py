@@ -19,18 +19,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alembic_lint.fix.git_order import NoOrder, library_order
 from alembic_lint.parse import Binding, Migration, Parsed, Value
+from alembic_lint.records import record, replace
 
 CHAIN_FILE = "revision_chain.json"
 _CALL = re.compile(r"^(?:[A-Za-z_]\w*\.)*get_down_revision\s*\(")
 _REVISION_IN_NAME = re.compile(r"^([a-f0-9]+)_")
 
 
-@dataclass(frozen=True)
+@record
 class Resolution:
     """What resolving `get_down_revision()` did in one folder."""
 
@@ -38,7 +38,7 @@ class Resolution:
     unavailable: str | None = None  # why none could be resolved (no chain file, no git history)
 
 
-@dataclass(frozen=True)
+@record
 class _File:
     revision: str
     name: str
@@ -59,7 +59,14 @@ def is_dynamic_call(binding: Binding | None) -> bool:
 
 def resolve(parsed: Sequence[Parsed]) -> tuple[Sequence[Parsed], Resolution | None]:
     """The parse results with every resolvable `get_down_revision()` replaced by its value."""
-    dynamic = [p for p in parsed if isinstance(p, Migration) and is_dynamic_call(p.down_revision)]
+    dynamic = [  # the shape first: this runs on every edit in the language server
+        p
+        for p in parsed
+        if isinstance(p, Migration)
+        and (binding := p.down_revision) is not None
+        and binding.shape == "dynamic"
+        and is_dynamic_call(binding)
+    ]
     if not dynamic:
         return parsed, None
     folders: dict[Path, list[Migration]] = {}
@@ -234,7 +241,9 @@ def _head_stamp(git_dir: Path) -> object:
 
 
 def outside_inputs(locations: Sequence[Path]) -> object:
-    """What a folder's resolution reads besides its files (for the cache's verdict key)."""
+    """What a folder's resolution reads besides its files (for the cache's verdict key): the
+    chain files. Git's history only matters to a folder with `get_down_revision()` files:
+    `history_stamp`, which the cache adds to the key of those folders alone."""
     stamps: list[object] = []
     for location in locations:
         try:
@@ -242,4 +251,14 @@ def outside_inputs(locations: Sequence[Path]) -> object:
             stamps.append((st.st_mtime_ns, st.st_size))
         except OSError:
             stamps.append(None)
-    return (tuple(stamps), git_stamp(locations[0]) if locations else None)
+    return tuple(stamps)
+
+
+def history_stamp(locations: Sequence[Path]) -> object:
+    """What changes when a commit is made or another one checked out, where `locations` are."""
+    return git_stamp(locations[0]) if locations else None
+
+
+def reads_history(parsed: Sequence[Parsed]) -> bool:
+    """Some file's down_revision is a `get_down_revision()` call (resolved in git's order)."""
+    return any(isinstance(p, Migration) and is_dynamic_call(p.down_revision) for p in parsed)

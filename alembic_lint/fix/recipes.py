@@ -4,14 +4,15 @@ libcst or alembic then; nothing here imports anything but the standard library."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from alembic_lint.records import record
 
 HeadsStrategy = Literal["rechain", "merge"]
 HEADS_STRATEGIES: tuple[HeadsStrategy, ...] = ("rechain", "merge")
 
 
-@dataclass(frozen=True)
+@record
 class JoinHeads:
     """ALM001: leave one head. `rechain` puts the branch that arrived later on the main branch
     on top of the other head; `merge` writes the revision `alembic merge heads` would."""
@@ -21,7 +22,7 @@ class JoinHeads:
     main_branch: str = ""  # "" : origin's HEAD, else main, else master
 
 
-@dataclass(frozen=True)
+@record
 class WriteDowngrade:
     """ALM101/ALM102: a `downgrade()` made of upgrade()'s inverse operations, in reverse order
     (or a `raise NotImplementedError` naming the operations that have none)."""

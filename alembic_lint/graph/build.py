@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from alembic_lint.diagnostics import Span
@@ -33,6 +32,7 @@ from alembic_lint.graph.problems import (
     Unknown,
 )
 from alembic_lint.parse import REVISION_VARIABLES, Binding, Migration, Parsed, ParseFailure, Value, failure_of
+from alembic_lint.records import field, record
 from alembic_lint.suggest import Suggester
 
 ILLEGAL_CHARACTERS = frozenset("@-+:")
@@ -41,7 +41,7 @@ P = TypeVar("P")
 
 
 # -- nodes ----------------------------------------------------------------------
-@dataclass
+@record(frozen=False)
 class Node:
     id: str
     migration: Migration
@@ -150,6 +150,7 @@ class RevisionGraph:
         self.real_bases: tuple[str, ...] = ()
         self.tainted: frozenset[str] = frozenset()
         self._suggesters: dict[bool, Suggester] = {}  # built for the first missing reference
+        self._dynamic_labels = False
 
     # -- queries ------------------------------------------------------------
     @property
@@ -276,6 +277,8 @@ class RevisionGraph:
                 self.problems.append(NoneString(node.migration, labels))  # still a label, as in alembic
             for value in labels.items:
                 label = value.text
+                if value.kind != "str":
+                    self._dynamic_labels = True  # found while mapping, not by a pass per rule
                 if label in self.nodes:
                     other = self.nodes[label]
                     self.problems.append(LabelConflict(label, node.migration, value, other.migration, other.id, True))
@@ -291,12 +294,7 @@ class RevisionGraph:
     @property
     def has_dynamic_labels(self) -> bool:
         """True when some branch label is not a literal (it may be what a depends_on names)."""
-        return any(
-            v.kind != "str"
-            for node in self.nodes.values()
-            if node.migration.branch_labels is not None
-            for v in node.migration.branch_labels.items
-        )
+        return self._dynamic_labels
 
     def _suggest(self, wrong: str, labels: bool = False, exclude: str | None = None) -> str | None:
         """A close revision id (or, where labels are accepted, branch label) for a wrong reference:
@@ -336,34 +334,36 @@ class RevisionGraph:
 
     def _link(self) -> None:
         for node in self.nodes.values():
-            binding = node.migration.down_revision
-            values: dict[str, Value] | None = None  # the first item of each text (one pass, not one per parent)
             for parent in node.down:
                 target = self.nodes.get(parent)
                 if target is not None:
                     if node.id not in target.children:
                         target.children.append(node.id)
-                    continue
-                node.dangling = True
-                if values is None:
-                    values = {v.text: v for v in reversed(binding.items)} if binding else {}
-                value = values.get(parent)
-                if value is None:
-                    continue
-                is_label = parent in self.label_owner
-                self.problems.append(
-                    MissingReference(
-                        node.migration,
-                        value,
-                        "down_revision",
-                        None if is_label else self._suggest(parent, exclude=node.id),
-                        is_label,
-                    )
-                )
+                else:
+                    node.dangling = True
+            self.problems.extend(self._missing_parents(node))
             for dep in node.resolved_dependencies:
                 target = self.nodes[dep]
                 if node.id not in target.dependents and node.id not in target.children:
                     target.dependents.append(node.id)
+
+    def _missing_parents(self, node: Node) -> list[MissingReference]:
+        """The down_revision entries of `node` that name nothing in the graph."""
+        found: list[MissingReference] = []
+        values: dict[str, Value] | None = None  # the first item of each text (one pass, not one per parent)
+        for parent in node.down:
+            if parent in self.nodes:
+                continue
+            if values is None:
+                binding = node.migration.down_revision
+                values = {v.text: v for v in reversed(binding.items)} if binding else {}
+            value = values.get(parent)
+            if value is None:
+                continue
+            is_label = parent in self.label_owner
+            suggestion = None if is_label else self._suggest(parent, exclude=node.id)
+            found.append(MissingReference(node.migration, value, "down_revision", suggestion, is_label))
+        return found
 
     def _find_heads_and_bases(self) -> None:
         nodes = list(self.nodes.values())

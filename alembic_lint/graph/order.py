@@ -19,8 +19,10 @@ def history(graph: RevisionGraph) -> list[Node]:
     nodes = graph.nodes
     order = {nid: node.order for nid, node in nodes.items()}
     dependencies = {nid: normalized_dependencies(graph, node) for nid, node in nodes.items()}
-    down = {
-        nid: [p for p in node.down if p in nodes] + [d for d in dependencies[nid] if d not in node.down]
+    down = {  # each once: `down_revision = ("a", "a")` must not make two heads of "a"
+        nid: list(
+            dict.fromkeys([p for p in node.down if p in nodes] + [d for d in dependencies[nid] if d not in node.down])
+        )
         for nid, node in nodes.items()
     }
 

@@ -7,16 +7,16 @@ message. A graph rule reads its records with `graph.problems_of(Kind)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from alembic_lint.diagnostics import Span
 from alembic_lint.parse import Binding, Migration, Value, could_name
+from alembic_lint.records import record
 
 
 # -- ALM008: files alembic refuses to load ------------------------------------------
-@dataclass(frozen=True)
+@record
 class InvalidRevision:
     """A file alembic would refuse to load (ALM008); each subclass is one reason."""
 
@@ -24,24 +24,24 @@ class InvalidRevision:
     span: Span
 
 
-@dataclass(frozen=True)
+@record
 class NoRevisionVariable(InvalidRevision):
     """No `revision` variable, and a file name that is not a legacy hexadecimal id."""
 
 
-@dataclass(frozen=True)
+@record
 class RevisionNotAString(InvalidRevision):
     """`revision` is a literal of another type."""
 
     written: str  # the value's source text, or its shape ("tuple", "none", ...)
 
 
-@dataclass(frozen=True)
+@record
 class EmptyRevision(InvalidRevision):
     """`revision = ""`."""
 
 
-@dataclass(frozen=True)
+@record
 class IllegalCharacters(InvalidRevision):
     """The revision id contains characters alembic forbids."""
 
@@ -49,19 +49,19 @@ class IllegalCharacters(InvalidRevision):
     characters: tuple[str, ...]  # sorted
 
 
-@dataclass(frozen=True)
+@record
 class NoDownRevisionVariable(InvalidRevision):
     """No `down_revision` variable (alembic requires it, even for a base)."""
 
 
-@dataclass(frozen=True)
+@record
 class DownRevisionNotAString(InvalidRevision):
     """A `down_revision` entry is a literal of another type."""
 
     written: str  # the entry's source text
 
 
-@dataclass(frozen=True)
+@record
 class SelfReference(InvalidRevision):
     """A revision that names itself: in down_revision, in depends_on, or in depends_on
     through its own branch label."""
@@ -71,7 +71,7 @@ class SelfReference(InvalidRevision):
 
 
 # -- the other kinds ---------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class DynamicRevision:
     """`revision`/`down_revision` is not a literal, so the graph cannot be verified (ALM009)."""
 
@@ -80,7 +80,7 @@ class DynamicRevision:
     value: Value
 
 
-@dataclass(frozen=True)
+@record
 class DuplicateRevision:
     """Several files declare the same revision id (ALM003); the last one wins in alembic."""
 
@@ -88,7 +88,7 @@ class DuplicateRevision:
     migrations: tuple[Migration, ...]
 
 
-@dataclass(frozen=True)
+@record
 class MissingReference:
     """A `down_revision` (ALM002) or `depends_on` (ALM006) entry that names nothing."""
 
@@ -99,7 +99,7 @@ class MissingReference:
     is_label: bool = False  # a down_revision that names a branch label instead of an id
 
 
-@dataclass(frozen=True)
+@record
 class LabelConflict:
     """A branch label declared twice, or equal to a revision id (ALM007)."""
 
@@ -111,7 +111,7 @@ class LabelConflict:
     is_revision_id: bool
 
 
-@dataclass(frozen=True)
+@record
 class NoneString:
     """`branch_labels` or `depends_on` is the string "None" (ALM010): alembic reads it as a
     name, so `branch_labels = "None"` puts every later revision on a branch called None."""
@@ -120,7 +120,7 @@ class NoneString:
     binding: Binding  # its `name` says which variable
 
 
-@dataclass(frozen=True)
+@record
 class Cycle:
     """Revisions that (transitively) revise themselves (ALM004)."""
 
@@ -135,7 +135,7 @@ Problem = InvalidRevision | DynamicRevision | DuplicateRevision | MissingReferen
 Cause = Literal["syntax", "unread", "undecodable", "dynamic"]
 
 
-@dataclass(frozen=True)
+@record
 class Unknown:
     """One file's revision variables whose values the graph does not know: after a syntax
     error, in a file that could not be read or decoded at all, or computed at import time."""

@@ -16,13 +16,13 @@ migrations for the graph: they are no gap and change nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alembic_lint.graph.algorithms import walk
 from alembic_lint.graph.problems import Unknown
 from alembic_lint.parse import REVISION_VARIABLES
+from alembic_lint.records import replace
 
 if TYPE_CHECKING:
     from alembic_lint.graph.build import RevisionGraph
@@ -61,6 +61,8 @@ def label_doubts(graph: RevisionGraph) -> list[Unknown]:
     branch_labels anywhere; and, in a folder that uses labels, an unknown place that could
     name a revision of the graph (the revision may inherit a label from there, or pass its
     own down to it)."""
+    if not graph.unknowns:
+        return []
     uses_labels = bool(graph.label_owner) or any(node.declared_labels for node in graph.nodes.values())
     found = []
     for u in graph.unknowns:

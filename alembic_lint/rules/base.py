@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from alembic_lint.diagnostics import Diagnostic, Fix, Related, Severity, Span
 from alembic_lint.noqa import Suppressions
+from alembic_lint.records import field, record
 from alembic_lint.values import Convert
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 DOCS_URL = "https://github.com/alembic-lint/alembic-lint/blob/main/docs/rules.md#{anchor}"
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """A setting of one rule, written in `[tool.alembic-lint.rules.<CODE>]` as `name = value`."""
 
@@ -35,7 +34,7 @@ class Option:
     help: str  # one line, shown by `alembic-lint rule CODE`
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What a rule may know besides the file or graph it checks."""
 
@@ -70,6 +69,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
+        import inspect  # only `alembic-lint rule` and the editor read the documentation
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
@@ -125,7 +126,7 @@ class ConfigRule(Rule):
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@record
 class FileSuppressions:
     """One file's suppression comments and what they did in this run: the input of a
     suppression rule."""

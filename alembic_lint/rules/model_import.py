@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover.layouts import has_marker
 from alembic_lint.parse import Import, Migration
 from alembic_lint.project import code_root
+from alembic_lint.records import record
 from alembic_lint.rules.base import Context, FileRule, Option
 from alembic_lint.values import boolean
 
@@ -82,7 +82,7 @@ def dotted(root: Path, folder: Path) -> str | None:
     return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else None
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """What ALM201 knows of the project around one script directory."""
 

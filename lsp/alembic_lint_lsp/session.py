@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, boundary_for
+from alembic_lint.cache.options import CacheOptions
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import check, configuration_findings, refused
+from alembic_lint.lint import check, configuration_findings, parse_folder, refused
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
-from alembic_lint_lsp.state import FolderState, Report, buffer_entry, read_text
+from alembic_lint_lsp.state import CacheCall, FolderState, Report, buffer_entry, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -219,14 +221,14 @@ class Session:
                 return self._forget(state)
         changed, state.changed = state.changed, set()
         read = 0
-        if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
-            graph = state.update(changed)  # the same files: only the changed ones are new
-        else:
-            graph, read = None, state.relist(self.documents)
-        parsed = [entry.parsed for entry in state.linted] + refused(state.folder)  # links out: ALM011
         settings = self.settings_of(state)
+        if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
+            state.update(changed)  # the same files: only the changed ones are new
+        else:
+            read = state.relist(self.documents, _through_cache(settings))
+        parsed = [entry.parsed for entry in state.linted] + refused(state.folder)  # links out: ALM011
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
-            graph, diagnostics = check(parsed, settings, root=state.folder.root, graph=graph, memo=state.memo)
+            graph, diagnostics = check(parsed, settings, root=state.folder.root, memo=state.memo, graphs=state.graphs)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
         diagnostics += configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:
@@ -256,3 +258,13 @@ class Session:
             for path, diagnostics in state.diagnostics.items():
                 if path not in state.entries:
                     yield path, diagnostics
+
+
+def _through_cache(settings: Settings) -> CacheCall | None:
+    """How a folder read whole comes through the command line's cache: where the command line
+    would put it (the `cache-dir` setting, ALEMBIC_LINT_CACHE_DIR), unless ALEMBIC_LINT_NO_CACHE."""
+    if os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false"):
+        return None
+    environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
+    options = CacheOptions(directory=Path(environment) if environment else settings.cache_dir)
+    return lambda folder: parse_folder(folder, options, settings.config_path)

@@ -3,19 +3,21 @@ an editor buffer), the graph built from them, and the diagnostics last reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
-from alembic_lint.graph import RevisionGraph, graph_key
+from alembic_lint.graph import RevisionGraph
+from alembic_lint.graph.incremental import GraphKeeper
 from alembic_lint.lint import FileRuleMemo, parse_files
 from alembic_lint.parse import Parsed, parse_migration
 from alembic_lint.source import DecodeError, decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
 
 Report = dict[Path, tuple[Diagnostic, ...]]
+CacheCall = Callable[[VersionFolder], list[Parsed]]  # a folder's facts through the CLI's cache
 
 
 @dataclass(frozen=True)
@@ -26,31 +28,6 @@ class Entry:
     text: str | None = None  # a buffer's text; None for a file read from disk (read again when needed)
     stamp: tuple[int, int] | None = None  # (mtime_ns, size) when read from disk
 
-    @property
-    def graph_key(self) -> object:
-        """What the revision graph reads from this file: equal keys give the same graph."""
-        return graph_key(self.parsed)
-
-
-def swap(graph: RevisionGraph, old: Parsed, new: Parsed) -> None:
-    """Point a graph at a file's new parse result (one with the same graph key as the old)."""
-    for node in graph.nodes.values():
-        if node.migration is old:
-            node.migration = new  # type: ignore[assignment]
-    graph.opaque = [new if item is old else item for item in graph.opaque]
-    graph.recovered = [new if item is old else item for item in graph.recovered]  # type: ignore[misc]
-    problems = []
-    for problem in graph.problems:
-        changes = {}
-        for item in fields(problem):
-            value = getattr(problem, item.name)
-            if value is old:
-                changes[item.name] = new
-            elif isinstance(value, tuple) and any(v is old for v in value):
-                changes[item.name] = tuple(new if v is old else v for v in value)
-        problems.append(replace(problem, **changes) if changes else problem)
-    graph.problems = problems
-
 
 def stamp(path: Path) -> tuple[int, int] | None:
     try:
@@ -60,10 +37,16 @@ def stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-def read_entries(paths: list[Path]) -> list[Entry]:
-    """Parse files from disk, through the pipeline's own `parse_files`."""
+def read_entries(paths: list[Path], folder: VersionFolder | None = None, cache: CacheCall | None = None) -> list[Entry]:
+    """Parse files from disk, through the pipeline's own `parse_files`; with `cache`, the files
+    of `folder` come through the command line's cache (its facts, read or parsed and saved)."""
     stamps = [stamp(path) for path in paths]  # before reading: a later change shows on the next look
-    return [Entry(parsed, None, stamp) for parsed, stamp in zip(parse_files(paths), stamps, strict=True)]
+    known: dict[Path, Parsed] = {}
+    if cache is not None and folder is not None:
+        known = dict(zip(folder.files, cache(folder), strict=True))
+    rest = [path for path in paths if path not in known]
+    known.update(zip(rest, parse_files(rest), strict=True))
+    return [Entry(known[path], None, stamp) for path, stamp in zip(paths, stamps, strict=True)]
 
 
 def read_text(path: Path) -> str | None:
@@ -101,6 +84,8 @@ class FolderState:
     # The file rules' findings for unchanged files; forgotten when files come or go on disk,
     # since a rule such as ALM201 also looks at the project's folders.
     memo: FileRuleMemo = field(default_factory=FileRuleMemo)
+    # The graph across edits: updated for what an edit changed instead of built again.
+    graphs: GraphKeeper = field(default_factory=GraphKeeper)
 
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
@@ -150,30 +135,17 @@ class FolderState:
             entry = self.entries[path] = read_entries([path])[0]
         return entry
 
-    def update(self, changed: set[Path]) -> RevisionGraph | None:
-        """Replace the changed files' parse results; the last graph still holds (and is
-        returned) when no revision variable changed."""
-        reuse = True
-        swaps = []
+    def update(self, changed: set[Path]) -> None:
+        """Replace the changed files' parse results (the graph keeper then sees which changed)."""
         for path in changed:
             position = self.index.get(path)
-            if position is None:
-                continue  # neither listed before nor now (a closed buffer that was never saved)
-            old, new = self.linted[position], self.entry(path)
-            self.linted[position] = new
-            if old.graph_key != new.graph_key:
-                reuse = False
-            elif old is not new:
-                swaps.append((old.parsed, new.parsed))
-        if not reuse or self.graph is None:
-            return None
-        for old_parsed, new_parsed in swaps:
-            swap(self.graph, old_parsed, new_parsed)
-        return self.graph
+            if position is not None:  # else neither listed before nor now (a closed, never saved buffer)
+                self.linted[position] = self.entry(path)
 
-    def relist(self, documents: Mapping[Path, str]) -> int:
+    def relist(self, documents: Mapping[Path, str], cache: CacheCall | None = None) -> int:
         """List the files in alembic's order (what is on disk plus unsaved open buffers), reading
-        those not read yet; returns how many were read."""
+        those not read yet; returns how many were read. With `cache`, a folder read for the
+        first time comes through the command line's cache."""
         paths = list(self.folder.files)
         refused = self.refused
         extra = [path for path in documents if path not in self.on_disk and self.holds(path) and path not in refused]
@@ -182,7 +154,10 @@ class FolderState:
         for path in set(self.entries) - set(paths):
             del self.entries[path]
         missing = [path for path in paths if path not in self.entries]
-        self.entries.update(zip(missing, read_entries(missing), strict=True))
+        folder = self.folder  # read as the command line reads it: through the cache, unless it does not
+        whole = cache is not None and len(missing) > len(paths) // 2 and not folder.unlisted and not folder.outside
+        entries = read_entries(missing, self.folder, cache) if whole else read_entries(missing)
+        self.entries.update(zip(missing, entries, strict=True))
         self.paths = paths
         self.index = {path: position for position, path in enumerate(paths)}
         self.linted = [self.entries[path] for path in paths]

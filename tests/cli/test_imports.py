@@ -46,3 +46,31 @@ def test_linting_does_not_import_heavy_packages(argv: list[str], code: int) -> N
     )
     assert result.stderr == ""
     assert json.loads(result.stdout) == [code, []]
+
+
+# What a lint builds its facts and findings with: records (alembic_lint/records.py), not
+# dataclasses, whose code generation (and its `inspect`) was half of a lint's import time.
+CODE_GENERATION = ("dataclasses", "inspect")
+
+STARTUP_PROGRAM = f"""
+import io, json, sys
+from alembic_lint.cli import main
+code = main(sys.argv[1:], io.StringIO(), io.StringIO())
+print(json.dumps([code, sorted(set(sys.modules) & {set(CODE_GENERATION)!r})]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        ([str(FIXTURES / "alm001_two_heads"), "--no-cache"], 1),
+        ([str(FIXTURES / "clean_expand_contract"), "--format", "json", "--no-cache"], 0),
+        ([str(FIXTURES / "alm002_typo_suggestion"), "--format", "full", "--no-cache"], 1),
+    ],
+)
+def test_linting_does_not_generate_dataclass_code(argv: list[str], code: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", STARTUP_PROGRAM, *argv], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == [code, []]

@@ -11,6 +11,7 @@ import pytest
 from gitrepo import Repo, needs_git
 from helpers import run_cli
 
+from alembic_lint import lint
 from alembic_lint.fix.git_revisions import resolve
 from alembic_lint.lint import parse_files
 from alembic_lint.parse import Migration
@@ -131,3 +132,30 @@ def test_without_chain_file_or_history_it_is_said_once(
         "`alembic-git-revisions <versions folder>` or lint a clone with its full history\n",
         "Found 1 problem in 6 files: 1 error (1 ALM009).\n",
     )
+
+
+@needs_git
+def test_a_commit_invalidates_the_cached_verdict_only_of_a_folder_with_get_down_revision(
+    project: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict of a folder whose files do not read git's history survives a commit."""
+    plain = Repo(tmp_path / "plain")
+    plain.commit("static", {f"{V}/a1_root.py": static("a1", None), f"{V}/b2_second.py": static("b2", "a1")})
+    checked: list[Path] = []  # the folders linted again (a verdict the cache could not reuse)
+    real = lint.check
+
+    def check(parsed: object, *args: object, **kwargs: object) -> object:
+        checked.append(parsed[0].path.parents[2])  # type: ignore[index]
+        return real(parsed, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lint, "check", check)
+    folders = {"plain": plain.root / V, "dynamic": project.root / V}
+    outputs = {name: run_cli("check", str(folder)) for name, folder in folders.items()}
+    assert checked == [plain.root, project.root]
+    assert {name: run_cli("check", str(folder)) for name, folder in folders.items()} == outputs
+    assert checked == [plain.root, project.root]  # both verdicts reused
+    plain.commit("unrelated", {"README": "plain\n"})
+    project.commit("unrelated", {"README": "dynamic\n"})
+    assert {name: run_cli("check", str(folder)) for name, folder in folders.items()} == outputs
+    assert checked == [plain.root, project.root, project.root]  # only the get_down_revision() folder again
+    assert {name: run_cli("check", str(folder), "--no-cache") for name, folder in folders.items()} == outputs

@@ -3,6 +3,7 @@ the session's folder bookkeeping, and the `server` subcommand's argument handlin
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from alembic_lint_lsp import navigation
 from alembic_lint_lsp.positions import Lines, Position
 from alembic_lint_lsp.session import FolderState, Session
 from alembic_lint_lsp.settings import ClientSettings, settings_for
+from benchmarks.generate import generate
 
 # -- positions ------------------------------------------------------------------------------
 TEXT = 'x = "é😀"; y = 1\nplain\r\nlast'
@@ -138,7 +140,7 @@ def test_session_reports_only_changed_files_and_clears_the_ones_that_became_clea
     assert set(session.lint(state)) == {b2, c3}
 
 
-def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Path) -> None:
+def test_an_edit_keeps_the_graph_and_an_edit_of_down_revision_moves_its_edges(tmp_path: Path) -> None:
     versions = script_dir(tmp_path)
     write(versions, "a1", None)
     b2 = write(versions, "b2", "a1", message="add email", depends_on="zz")  # a problem that stays
@@ -167,7 +169,9 @@ def test_an_edit_that_changes_no_revision_variable_keeps_the_graph(tmp_path: Pat
     session.change(b2, edited.replace("down_revision = 'a1'", "down_revision = 'c3'"))
     assert set(session.lint(state)) == {b2, c3}
     assert [d.code for d in state.diagnostics[b2]] == ["ALM006"] and c3 not in state.diagnostics
-    assert state.graph is not graph  # a revision variable changed: rebuilt
+    assert state.graph is graph  # down_revision changed: its edges moved, not built again
+    assert (state.graphs.built, state.graphs.updated) == (1, 2)
+    assert state.graph.heads == ("b2",) and state.graph.nodes["c3"].children == ["b2"]
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
@@ -241,3 +245,32 @@ def test_without_pygls_every_module_of_this_folder_is_skipped_with_the_reason() 
         [f"SKIPPED [{len(modules)}] tests/lsp/conftest.py:18: {reason}"],
         pytest.ExitCode.NO_TESTS_COLLECTED,  # skipped while collecting, so nothing ran: not an error
     ), out.stdout + out.stderr
+
+
+def test_a_folder_read_through_the_command_lines_cache_gives_the_same_diagnostics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """Opening a file of a folder the command line has linted reads the folder's facts from
+    the CLI's cache, not by parsing every file; the diagnostics are the same either way."""
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE", raising=False)
+    root = tmp_path / "project"
+    generate(root, 40, heads=2, seed=5)
+    files = sorted((root / "migrations" / "versions").iterdir())
+    newest, names = files[-1], {path.name for path in files}
+
+    def opened() -> dict[Path, tuple[Diagnostic, ...]]:
+        session = Session(lambda folder: Settings())
+        state = session.open(newest, newest.read_text())
+        assert state is not None
+        session.lint(state)
+        return state.diagnostics
+
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    without = opened()
+    assert len([name for name in parses if name in names]) == 40  # the buffer, then every other file
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE")
+    assert main([str(root)], io.StringIO(), io.StringIO()) == 1  # the command line leaves its cache
+    parses.clear()
+    assert opened() == without
+    assert [name for name in parses if name in names] == [newest.name]  # the others came from the cache
+    assert sorted({d.code for items in without.values() for d in items}) == ["ALM001", "ALM301"]

@@ -176,6 +176,58 @@ def test_lexer_agrees_with_tokenize_on_stdlib_modules() -> None:
         assert [(c.line, c.col, c.text) for c in lexer.comments] == expected, path
 
 
+def full_scan(text: str) -> Suppressions:
+    """What `scan` finds when the lexer reads every comment (it reads only those where the
+    directive pattern matched the whole text)."""
+    lexer = _Lexer(text)
+    lexer.run()
+    directives = tuple(d for comment in lexer.comments for d in noqa._directives(comment))
+    return Suppressions(directives, tuple(lexer.strings)) if directives else Suppressions()
+
+
+NOISY = [
+    TRICKY.replace("# first", "# first  # noqa: ALM201").replace("# third", "# noqa"),
+    'x = "# noqa: ALM001"  # noqa: ALM002\ny = """\n# noqa\n"""  # NOQA:alm3 ,  ALM4\n',
+    "s = '''# noqa''' '# noqa' \\\n    # alembic-lint: noqa: ALM101\n",
+    "x = 1  # a comment # noqa-ish  #noqa:ALM1\r\ny = f'{x}'  # type: ignore  # noqa\r",
+    "#\nnoqa\n# \n  noqa: ALM1\n",  # `#`, then `noqa` on the next line: no directive
+    'x = 1  # noqa: ALM1\ny = """\na\n"""  # noqa: ALM2\nz = """\nb\n"""\n',  # strings after the last one
+]
+
+
+def assert_same_suppressions(text: str) -> None:
+    """`scan` finds the directives the whole lexer finds, and every line's finding is silenced
+    by the same ones (`scan` stops at the last place a directive may start: the multi-line
+    strings after it hold no line whose `# noqa` could follow)."""
+    fast, full = scan(text), full_scan(text)
+    assert fast.directives == full.directives
+    lines = text.count("\n") + text.count("\r") + 2
+    assert [fast.codes_on(fast.comment_line(n)) for n in range(1, lines)] == [
+        full.codes_on(full.comment_line(n)) for n in range(1, lines)
+    ]
+    assert scan(text, strings=True) == full_scan_with_strings(text)
+
+
+def full_scan_with_strings(text: str) -> Suppressions:
+    lexer = _Lexer(text)
+    lexer.run()
+    directives = tuple(d for comment in lexer.comments for d in noqa._directives(comment))
+    return Suppressions(directives, tuple(lexer.strings))
+
+
+@pytest.mark.parametrize("text", NOISY)
+def test_scan_reads_only_the_comments_a_directive_may_start_in(text: str) -> None:
+    assert_same_suppressions(text)
+
+
+def test_scan_agrees_with_the_whole_lexer_on_stdlib_modules_with_directives() -> None:
+    for module in (tokenize, pytest, io, pickle):
+        text = Path(str(module.__file__)).read_text(encoding="utf-8")
+        text = text.replace("# ", "# noqa: ALM101 ", 40).replace('"""', '"""# noqa ', 7)
+        assert_same_suppressions(text)
+        assert scan(text).directives, module
+
+
 # -- parse integration -----------------------------------------------------------------
 MIGRATION = '''\
 """add email

@@ -754,3 +754,36 @@ def test_a_syntax_error_after_a_multiline_string_stays_on_its_line() -> None:
     failure = parse_migration(Path("x.py"), "'''revision = 'a1'\n'''\\revision = 'a1'\n")
     assert isinstance(failure, ParseFailure)
     assert failure.span == Span(2, 19, 2, 19)
+
+
+NO_CYCLE_SOURCES = [
+    TYPED_1_16,
+    TYPED_1_16.replace("op.drop_column", "# noqa: ALM101\n    op.drop_column"),  # the noqa lexer runs
+    TYPED_1_16.replace("def downgrade", "def downgrade(:"),  # a syntax error: recovered
+    "revision = 'a'\ndown_revision = None\n"
+    "def upgrade():\n"
+    "    with op.batch_alter_table('t') as batch_op:\n"
+    "        batch_op.create_index('ix', ['a'])\n"
+    "    conn = op.get_bind()\n"
+    "    conn.execute(sa.text('CREATE INDEX ix ON t (a)'))\n"
+    "    if conn.dialect.name == 'postgresql':\n"
+    "        op.create_index('ix2', 't', ['b'])\n",
+    b"revision = '\xff'\n",  # undecodable
+]
+
+
+@pytest.mark.parametrize("source", NO_CYCLE_SOURCES, ids=["template", "noqa", "recovered", "operations", "bytes"])
+def test_parsing_leaves_no_reference_cycles(source: str | bytes) -> None:
+    """Parsing runs with the collector paused (parallel.gc_paused): everything it drops must be
+    freed by reference counting, or every tree stays in memory until the pause ends."""
+    import gc
+
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parse_migration(PATH, source)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
 from alembic_lint import values
 from alembic_lint.diagnostics import Diagnostic
@@ -101,6 +102,7 @@ class AddRequiredColumn(OperationRule):
 
     code = "ALM304"
     name = "add-required-column"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"add_column"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         column = added_column(operation)
@@ -168,6 +170,7 @@ class DropColumn(OperationRule):
 
     code = "ALM305"
     name = "drop-column"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"drop_column"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         advice = "stop using it in one release, then drop it in a later migration"
@@ -267,6 +270,7 @@ class ColumnTypeChange(OperationRule):
 
     code = "ALM308"
     name = "column-type-change"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"alter_column"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         advice = (
@@ -430,6 +434,7 @@ class VolatileDefault(OperationRule):
 
     code = "ALM312"
     name = "volatile-default"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"add_column"})
     options = (
         Option(
             "volatile-functions",

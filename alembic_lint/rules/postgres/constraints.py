@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.operations import Operation
@@ -51,6 +52,7 @@ class ConstraintValidatedUnderLock(OperationRule):
 
     code = "ALM310"
     name = "constraint-validated-under-lock"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"create_foreign_key", "create_check_constraint"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         kind = _KINDS.get(operation.name)
@@ -118,6 +120,7 @@ class UniqueConstraintUnderLock(OperationRule):
 
     code = "ALM311"
     name = "unique-constraint-under-lock"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"create_unique_constraint", "create_primary_key"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         advice = (

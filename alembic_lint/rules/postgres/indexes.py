@@ -47,6 +47,7 @@ class IndexNotConcurrent(OperationRule):
 
     code = "ALM301"
     name = "index-not-concurrent"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"create_index"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         if operation.name == "create_index":
@@ -106,6 +107,7 @@ class ConcurrentIndexInTransaction(OperationRule):
 
     code = "ALM302"
     name = "concurrent-index-in-transaction"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"create_index", "drop_index"})
     severity: ClassVar[Severity] = "error"
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
@@ -163,6 +165,7 @@ class DropIndexNotConcurrent(OperationRule):
 
     code = "ALM303"
     name = "drop-index-not-concurrent"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"drop_index"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         if operation.name == "drop_index":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.operations import Operation
@@ -40,6 +41,7 @@ class DropTable(OperationRule):
 
     code = "ALM306"
     name = "drop-table"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"drop_table"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         advice = "stop using it in one release, then drop it in a later migration"
@@ -95,6 +97,7 @@ class Rename(OperationRule):
 
     code = "ALM307"
     name = "rename"
+    calls: ClassVar[frozenset[str] | None] = frozenset({"alter_column", "rename_table"})
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
         advice = (

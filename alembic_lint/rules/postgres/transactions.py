@@ -47,6 +47,7 @@ class CommitInMigration(OperationRule):
 
     code = "ALM313"
     name = "commit-in-migration"
+    calls: ClassVar[frozenset[str] | None] = frozenset()  # only SQL
     severity: ClassVar[Severity] = "error"
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
@@ -95,6 +96,7 @@ class EnumValueInTransaction(OperationRule):
 
     code = "ALM314"
     name = "enum-value-in-transaction"
+    calls: ClassVar[frozenset[str] | None] = frozenset()  # only SQL
     severity: ClassVar[Severity] = "error"
 
     def check_operation(self, migration: Migration, operation: Operation, ctx: Context) -> Iterator[Diagnostic]:
