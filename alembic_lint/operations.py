@@ -78,6 +78,15 @@ class Arg:
             return "[" + ", ".join(item.text for item in self.args) + "]"
         return str(self.value)
 
+    @property
+    def name_text(self) -> str:
+        """How a message shows a table or column name: a literal as it is, anything computed as
+        `{expression}` (the variable `table` in a loop is not a table called "table")."""
+        text = self.text
+        if self.kind == "literal" or (self.kind == "call" and not text.endswith(")")):  # op.f("ix_a")
+            return text
+        return f"{{{text}}}"
+
     def is_literal(self, value: object) -> bool:
         return self.kind == "literal" and type(self.value) is type(value) and self.value == value
 
@@ -231,7 +240,7 @@ class Operation:
     @property
     def table_text(self) -> str:
         table = self.table
-        return table.text if table is not None else "?"
+        return table.name_text if table is not None else "?"
 
     @property
     def table_key(self) -> str | None:

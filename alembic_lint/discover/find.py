@@ -29,6 +29,7 @@ from alembic_lint.discover.layouts import (
     MARKERS,
     VERSIONS,
     bare_versions,
+    binds_down_revision,
     has_marker,
     layout_spec,
     looks_like_versions,
@@ -265,11 +266,33 @@ def _for_folder(finder: _Finder, folder: Path) -> list[VersionFolder]:
         raise DiscoveryError(
             f"{folder}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script directory "
             "with env.py or script.py.mako beside a versions folder, and no .py file here that sets down_revision)"
+            + _bare_folders_hint(folder, finder.boundary)
         )
     found = finder.graphs(ScriptSpec(folder, (folder,), recursive=False))
     if not any(graph.files for graph in found):
         raise DiscoveryError(f"{folder}: no migration files found")
     return found
+
+
+_HINTED = 3
+
+
+def _bare_folders_hint(top: Path, boundary: Boundary) -> str:
+    """Folders below `top` that hold migrations but no script directory (invenio's packages
+    register theirs with an extension at run time): from a root they are not linted, but
+    named on the command line they are. Only on the way to an error: it walks the tree again."""
+    found: list[str] = []
+    for listing in walk(top):
+        # Two files at least: a docs snippet or a test that mentions down_revision is no history.
+        if any(name.endswith(".py") for name in listing.files) and binds_down_revision(listing.path, boundary, 2):
+            found.append(listing.path.relative_to(top).as_posix())
+            listing.folders.clear()
+            if len(found) > _HINTED:
+                break
+    if not found:
+        return ""
+    shown = ", ".join(found[:_HINTED]) + (", ..." if len(found) > _HINTED else "")
+    return f"; migrations without a script directory are in {shown}: name a folder to lint it"
 
 
 def _narrowed(found: list[VersionFolder], folder: Path, spec: ScriptSpec) -> list[VersionFolder]:

@@ -68,7 +68,7 @@ def bare_versions(folder: Path, files: frozenset[str], boundary: Boundary | None
     (links that resolve outside `boundary` are not probed)."""
     if not VERSIONS.match(folder.name) or not any(name.endswith(".py") for name in files):
         return None
-    if has_marker(folder) or not _binds_down_revision(folder, boundary):
+    if has_marker(folder) or not binds_down_revision(folder, boundary):
         return None
     return ScriptSpec(folder, (folder,), recursive=False, boundary=boundary)
 
@@ -80,16 +80,17 @@ def looks_like_versions(folder: Path, boundary: Boundary | None = None) -> bool:
         return False
     if VERSIONS.match(folder.name):
         return True
-    return _binds_down_revision(folder, boundary)
+    return binds_down_revision(folder, boundary)
 
 
 _PROBE_LIMIT = 500
 _BINDS_DOWN_REVISION = re.compile(rb"^down_revision\b", re.MULTILINE)
 
 
-def _binds_down_revision(folder: Path, boundary: Boundary | None) -> bool:
-    """Read within the bounds of `sourcefile` (a link to /dev/zero is no endless read) and, for a
-    link, within the boundary (one `realpath` per link)."""
+def binds_down_revision(folder: Path, boundary: Boundary | None, files: int = 1) -> bool:
+    """True when `files` of the folder's .py files bind `down_revision`. Read within the bounds
+    of `sourcefile` (a link to /dev/zero is no endless read) and, for a link, within the
+    boundary (one `realpath` per link)."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted((entry for entry in scan if entry.name.endswith(".py")), key=lambda entry: entry.name)
@@ -100,7 +101,9 @@ def _binds_down_revision(folder: Path, boundary: Boundary | None) -> bool:
             if boundary is not None and entry.is_symlink() and boundary.outside(entry.path) is not None:
                 continue  # not read: the listing reports it
             if _BINDS_DOWN_REVISION.search(read_source(entry.path)[0]):
-                return True
+                files -= 1
         except (OSError, SourceTooLarge):
-            return True  # let the linter report the unreadable file
+            files -= 1  # let the linter report the unreadable file
+        if files <= 0:
+            return True
     return False

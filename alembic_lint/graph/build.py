@@ -128,6 +128,14 @@ def _literal_id(migration: Migration) -> str | None:
     return binding.items[0].text
 
 
+def _is_empty_string(binding: Binding) -> bool:
+    """True for `depends_on = ""` (or `[""]`, which alembic makes the scalar ""). Below a parent it
+    is no dependency at all (`if revision.dependencies:`); on a base it still makes alembic fail
+    ("Dependency cycle is detected": the base is no real base, as `dependencies` is not None),
+    so there it stays a missing reference."""
+    return len(binding.items) == 1 and binding.items[0].kind == "str" and binding.items[0].text == ""
+
+
 def _is_none_string(binding: Binding) -> bool:
     """`branch_labels = "None"`: the string, where None was meant."""
     return binding.shape == "str" and not binding.conditional and binding.items[0].text == "None"
@@ -257,7 +265,7 @@ class RevisionGraph:
         depends = migration.depends_on
         deps: tuple[str, ...] = ()
         has_dependencies = False
-        if depends is not None:
+        if depends is not None and not (down and _is_empty_string(depends)):
             has_dependencies = depends.shape not in ("none",) and bool(depends.items)
             deps = tuple(v.text for v in depends.items if v.kind == "str")
             if revision in deps:
@@ -314,6 +322,8 @@ class RevisionGraph:
             if depends is not None and _is_none_string(depends):
                 none_string = True
                 self.problems.append(NoneString(node.migration, depends))
+            if depends is not None and node.down and _is_empty_string(depends):
+                depends = None
             for value in depends.items if depends is not None else ():
                 if value.kind != "str" or value.text == node.id:
                     continue
@@ -325,7 +335,10 @@ class RevisionGraph:
                 elif target is None:
                     self.problems.append(
                         MissingReference(
-                            node.migration, value, "depends_on", self._suggest(value.text, labels=True, exclude=node.id)
+                            node.migration,
+                            value,
+                            "depends_on",
+                            self._suggest(value.text, labels=True, exclude=node.id) if value.text else None,
                         )
                     )
                 else:

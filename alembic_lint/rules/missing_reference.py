@@ -127,11 +127,12 @@ class MissingDependency(GraphRule):
             doubts = merged(namers(graph, problem.value.text, labels=True))
             if unknowable(doubts):
                 continue  # it may name a revision whose id is computed
-            hint = (
-                f"; did you mean {problem.suggestion!r}?"
-                if problem.suggestion
-                else "; name an existing revision id or branch label"
-            )
+            if not problem.value.text:  # only on a base (below a parent alembic ignores it)
+                hint = '; on a base alembic then fails with "Dependency cycle is detected": write depends_on = None'
+            elif problem.suggestion:
+                hint = f"; did you mean {problem.suggestion!r}?"
+            else:
+                hint = "; name an existing revision id or branch label"
             yield self.diagnostic(
                 problem.migration.path,
                 problem.value.span,

@@ -116,6 +116,33 @@ def test_a_root_of_ordinary_code_is_not_linted_as_migrations(tmp_path: Path, mon
     )
 
 
+def test_migrations_without_a_script_directory_are_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """invenio's packages keep bare migration folders (`invenio_accounts/alembic/`, no env.py: an
+    extension registers them at run time). From the root they are not linted, and the error says
+    where they are; named on the command line they are linted."""
+    tree(
+        tmp_path,
+        {
+            **APPLICATION,
+            "invenio_accounts/__init__.py": "",
+            "invenio_accounts/alembic/a1_create_accounts_branch.py": m("a1", None, branch_labels=("invenio_accounts",)),
+            "invenio_accounts/alembic/b2_create_tables.py": m("b2", "a1"),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    assert run() == (
+        "",
+        f"alembic-lint: error: {tmp_path}: no Alembic migrations found (no alembic.ini or [tool.alembic], no script "
+        "directory with env.py or script.py.mako beside a versions folder, and no .py file here that sets "
+        "down_revision); migrations without a script directory are in invenio_accounts/alembic: name a folder to "
+        "lint it\n",
+        2,
+    )
+    assert run("invenio_accounts/alembic") == ("", "All checks passed (2 files).\n", 0)
+
+
 # -- three backends whose ids collide --------------------------------------------------------
 def test_three_backends_are_three_graphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files: dict[str, str] = dict(APPLICATION)

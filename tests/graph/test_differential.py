@@ -74,7 +74,7 @@ def graphs(draw: st.DrawFn, allow_errors: bool = True) -> list[Spec]:
             chosen = draw(st.lists(st.sampled_from(dep_pool), min_size=1, max_size=2, unique=True))
             depends = chosen[0] if len(chosen) == 1 else tuple(chosen)
         elif draw(st.integers(0, 9)) == 0:
-            depends = ()
+            depends = draw(st.sampled_from([(), "", [""]]))  # all three mean no dependency to alembic (invenio)
         specs.append(Spec(revision, down, labels, depends))
     return specs
 
@@ -133,6 +133,7 @@ ERROR_KINDS = [
     ("empty down_revision", _specs(("a1", None), ("b2", "")), "ALM002"),
     ("label as down_revision", _specs(("a1", None, "feat"), ("b2", "feat")), "ALM002"),
     ("unknown depends_on", _specs(("a1", None), ("b2", "a1", None, "zz9")), "ALM006"),
+    ('depends_on = "" on a base', _specs(("a1", None, None, "")), "ALM006"),
     ("label used twice", _specs(("a1", None, "feat"), ("b2", "a1", "feat")), "ALM007"),
     ("label equals an id", _specs(("a1", None), ("b2", "a1", "a1")), "ALM007"),
     ("CycleDetected", _specs(("a1", None), ("b2", ("a1", "c3")), ("c3", "b2")), "ALM004"),
@@ -184,3 +185,28 @@ def test_a_graph_alembic_loops_on_is_reported(tmp_path: Path) -> None:
     assert isinstance(ask_alembic(specs).error, AlembicHangs)
     graph = our_graph(write_folder(tmp_path / "versions", specs))
     assert [(type(p).__name__, p.revision) for p in graph.problems] == [("DuplicateRevision", "b2")]
+
+
+def test_an_empty_depends_on_is_nothing_below_a_parent_and_breaks_alembic_on_a_base(tmp_path: Path) -> None:
+    """invenio's migrations say `depends_on = ""`: alembic ignores it below a parent; on a base it
+    still makes the base no real base, and alembic fails."""
+    from alembic_lint.lint import check
+    from alembic_lint.settings import Settings
+
+    below = _specs(("a1", None), ("b2", "a1", None, ""), ("c3", "b2", None, [""]))
+    assert ask_alembic(below).error is None
+    _, diagnostics = check(parse_files(write_folder(tmp_path / "below", below)), Settings(select=("ALM0",)))
+    assert diagnostics == []
+    on_base = _specs(("a1", None, None, ""))
+    assert isinstance(ask_alembic(on_base).error, revision_module.DependencyCycleDetected)
+    _, diagnostics = check(parse_files(write_folder(tmp_path / "base", on_base)), Settings(select=("ALM0",)))
+    assert [(d.code, d.path.name, d.span.line, d.span.col, d.message) for d in diagnostics] == [
+        (
+            "ALM006",
+            "000_a1.py",
+            5,
+            13,
+            "depends_on '' names no revision or branch label; on a base alembic then fails with "
+            '"Dependency cycle is detected": write depends_on = None',
+        )
+    ]

@@ -71,6 +71,7 @@ class Raises:
 
 ORACLE: dict[str, Loads | Raises] = {
     "clean_linear": Loads("alembic.ini"),
+    "clean_empty_depends_on": Loads("alembic.ini"),  # invenio's depends_on = "": no dependency, as in alembic
     "clean_flask_merges": Loads("migrations/alembic.ini", flask=True),
     "clean_expand_contract": Loads("alembic.ini"),
     "clean_neutron_dynamic_labels": Loads(

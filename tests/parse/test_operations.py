@@ -211,7 +211,7 @@ def test_operation_accessors() -> None:
     assert (batch_add.table_name, batch_add.argument("column").value) == ("old", "sa.Column")  # type: ignore[union-attr]
     assert found[7].runs_on("mysql") and not found[7].runs_on("postgresql")
     assert found[8].runs_on("postgresql") and not found[8].runs_on("mysql")
-    assert found[11].table_text == "table"
+    assert found[11].table_text == "{table}"  # a variable, not a table called "table"
 
 
 def test_import_forms() -> None:

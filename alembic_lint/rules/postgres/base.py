@@ -41,13 +41,13 @@ def sql_actions(operation: Operation) -> Iterator[tuple[Action, bool]]:
 
 def shown(arg: Arg | None, missing: str = "?") -> str:
     """A name as a message shows it, in backquotes (`missing` for none, or None)."""
-    return f"`{arg.text}`" if arg is not None and not arg.is_literal(None) else missing
+    return f"`{arg.name_text}`" if arg is not None and not arg.is_literal(None) else missing
 
 
 def column_of(operation: Operation, parameter: str = "column_name") -> str:
     """`table.column` for a message."""
     column = operation.argument(parameter)
-    return f"`{operation.table_text}.{column.text if column is not None else '?'}`"
+    return f"`{operation.table_text}.{column.name_text if column is not None else '?'}`"
 
 
 def executed(operation: Operation, action: Action) -> str:

@@ -83,6 +83,11 @@ class ConcurrentIndexInTransaction(OperationRule):
     CONCURRENTLY` in `op.execute`, outside `with
     op.get_context().autocommit_block():`.
 
+    A project whose env.py runs the migrations with no transaction at all (on a
+    connection with `isolation_level="AUTOCOMMIT"`, as dagster's PostgreSQL
+    storage does, or with `transactional_ddl=False`) cannot be seen from the
+    migration files: ignore the rule for that folder (`per-file-ignores`).
+
     ## Why is this bad?
     Alembic runs each migration in a transaction, and PostgreSQL refuses these
     statements there: `CREATE INDEX CONCURRENTLY cannot run inside a
