@@ -99,6 +99,8 @@ def _update(graph: RevisionGraph, old: Migration, new: Migration) -> bool:
         return False
     if not (_static_parents(old.down_revision) and _static_parents(new.down_revision)):
         return False
+    if new.depends_on is not None and bool(old.down_revision.strings) != bool(new.down_revision.strings):  # type: ignore[union-attr]
+        return False  # a base now, or no more: what `depends_on = ""` means changes with it (build.py)
     if graph.label_owner or graph.problems_of(Cycle) or graph.problems_of(DuplicateRevision):
         return False
     node = next((n for n in _nodes_of(graph, old)), None)

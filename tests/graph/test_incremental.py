@@ -68,7 +68,16 @@ downs = st.one_of(
     st.sampled_from(["'missing'", "'r1x'", "compute()", "'r0'  # noqa: ALM002"]),
 )
 extras = st.sampled_from(
-    ["", "", "", "branch_labels = ('feature',)", "depends_on = 'r2'", "depends_on = ('r9',)", "branch_labels = None"]
+    [
+        "",
+        "",
+        "",
+        "branch_labels = ('feature',)",
+        "depends_on = 'r2'",
+        "depends_on = ('r9',)",
+        "depends_on = ''",
+        "branch_labels = None",
+    ]
 )
 bodies = st.sampled_from(["pass", "op.drop_column('t', 'c')", "op.create_index('ix', 't', ['a'])"])
 
