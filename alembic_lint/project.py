@@ -22,14 +22,17 @@ def code_root(script_dir: Path, config: Path | None = None) -> Path:
     """Where the project's own code starts, for a script directory: the nearest folder at or
     above it that holds one of PROJECT_MARKERS or alembic-lint's configuration file `config`
     (whichever is nearer); without either (an unpacked wheel), the folder above the outermost
-    package that holds the script directory, else the script directory's parent."""
+    package that holds the script directory (itself a package or not: Flask-Migrate's
+    `migrations/` has no `__init__.py`), else the script directory's parent."""
     found = [repository_root(script_dir)]
     if config is not None and (config.parent == script_dir or config.parent in script_dir.parents):
         found.append(config.parent)
     nearest = max((folder for folder in found if folder is not None), key=lambda f: len(f.parts), default=None)
     if nearest is not None:
         return nearest
-    top = script_dir
-    while (top / "__init__.py").is_file() and top.parent != top:
-        top = top.parent
-    return top if top != script_dir else script_dir.parent
+    package = script_dir if (script_dir / "__init__.py").is_file() else script_dir.parent
+    if not (package / "__init__.py").is_file():
+        return script_dir.parent
+    while (package.parent / "__init__.py").is_file() and package.parent.parent != package.parent:
+        package = package.parent
+    return package.parent

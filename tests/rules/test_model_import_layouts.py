@@ -81,3 +81,29 @@ def test_third_party_models_never_count_and_an_unpacked_wheel_finds_its_package(
     monkeypatch.chdir(site)
     code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
     assert (code, findings(out)) == (1, ["`from superset import db`"])
+
+
+def test_an_unpacked_wheel_whose_script_directory_is_no_package_finds_its_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ihatemoney's `migrations/` (Flask-Migrate) has no `__init__.py`, the package above it
+    has: `ihatemoney` is first-party, and its helpers for migrations are allowed."""
+    imports = "from ihatemoney.models import BillType\nfrom ihatemoney.migrations import utils"
+    site = tree(
+        tmp_path / "site",
+        {
+            "ihatemoney/__init__.py": "",
+            "ihatemoney/models.py": "",
+            "ihatemoney/migrations/env.py": "",
+            "ihatemoney/migrations/utils.py": "",
+            "ihatemoney/migrations/versions/a1.py": MIGRATION.format(imports=imports),
+            "ihatemoney-7.2.1.dist-info/METADATA": "",
+        },
+    )
+    from alembic_lint.project import repository_root
+
+    if repository_root(site) is not None:
+        pytest.skip(f"a project marker above the temporary folder ({repository_root(site)}) decides the root")
+    monkeypatch.chdir(site)
+    code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
+    assert (code, findings(out)) == (1, ["`from ihatemoney.models import BillType`"])
