@@ -13,6 +13,7 @@ from alembic_lint.parse import Import, Migration
 from alembic_lint.project import code_root
 from alembic_lint.records import record
 from alembic_lint.rules.base import Context, FileRule, Option
+from alembic_lint.rules.functions import template
 from alembic_lint.values import boolean
 
 # Never application code, whatever the project holds.
@@ -147,7 +148,9 @@ class ModelImport(FileRule):
     migrations (`superset.migrations.shared.utils`; also the package above
     the script directory when its name says it holds migrations: neutron's
     `neutron.db.migration` above `alembic_migrations`; `migration-helpers =
-    false` reports them too). Imports inside functions count (they run when
+    false` reports them too); imports the project's `script.py.mako` writes
+    into every revision (prefect's `import prefect`: the template is where
+    that policy is decided). Imports inside functions count (they run when
     the migration runs); imports under `if TYPE_CHECKING:` do not.
 
     ## Why is this bad?
@@ -192,9 +195,10 @@ class ModelImport(FileRule):
         helpers = project.helpers if ctx.option(self, MIGRATION_HELPERS.name) else None
         if helpers is not None:
             allowed = (*allowed, helpers)
+        written = template(ctx)
         for imported in migration.imports:
-            if imported.type_checking:
-                continue
+            if imported.type_checking or (not imported.level and written.wrote_import(imported.module, imported.names)):
+                continue  # the project's script.py.mako writes it into every revision: its policy
             found = self._offence(imported, frozenset(project.first_party), allowed)
             if found is None:
                 continue
@@ -207,7 +211,8 @@ class ModelImport(FileRule):
             )
 
     def outside_inputs(self, ctx: Context) -> object:
-        return self._project(ctx)  # the project root and its top-level modules, found on disk
+        # The project root and its top-level modules, found on disk; the imports its template writes.
+        return self._project(ctx), template(ctx)
 
     def _project(self, ctx: Context) -> Project:
         """The project around the folder being checked, computed once per check() (ctx.extra)."""

@@ -107,3 +107,27 @@ def test_an_unpacked_wheel_whose_script_directory_is_no_package_finds_its_packag
     monkeypatch.chdir(site)
     code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
     assert (code, findings(out)) == (1, ["`from ihatemoney.models import BillType`"])
+
+
+def test_an_import_the_template_writes_into_every_revision_is_its_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prefect's script.py.mako writes `import prefect` (its column types): not reported on each
+    of its revisions; what a revision imports beyond the template still is."""
+    imports = "import prefect\nfrom prefect.blocks.core import Block"
+    tree(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "prefect/__init__.py": "",
+            "prefect/server/database/_migrations/env.py": "",
+            "prefect/server/database/_migrations/script.py.mako": (
+                '"""${message}"""\nfrom alembic import op\nimport sqlalchemy as sa\nimport prefect\n'
+                '${imports if imports else ""}\n'
+            ),
+            "prefect/server/database/_migrations/versions/a1.py": MIGRATION.format(imports=imports),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("--select", "ALM201", ".")
+    assert (code, findings(out)) == (1, ["`from prefect.blocks.core import Block`"])
