@@ -27,8 +27,8 @@ MIGRATION_HELPERS = Option(
     "migration-helpers",
     True,
     boolean,
-    "imports of modules inside the script directory's own package (helpers written for the migrations, "
-    "`superset.migrations.shared.utils`) are allowed; false: report them too",
+    "imports of modules inside the script directory's own package or a package named for migrations (helpers "
+    "written for the migrations, `superset.migrations.shared.utils`) are allowed; false: report them too",
 )
 
 
@@ -148,7 +148,9 @@ class ModelImport(FileRule):
     migrations (`superset.migrations.shared.utils`; also the package above
     the script directory when its name says it holds migrations: neutron's
     `neutron.db.migration` above `alembic_migrations`; `migration-helpers =
-    false` reports them too); imports the project's `script.py.mako` writes
+    false` reports them too), and modules in any package of the project named
+    for migrations (dagster's `dagster._core.storage.migration.utils` beside
+    its script directory); imports the project's `script.py.mako` writes
     into every revision (prefect's `import prefect`: the template is where
     that policy is decided). Imports inside functions count (they run when
     the migration runs); imports under `if TYPE_CHECKING:` do not.
@@ -195,11 +197,12 @@ class ModelImport(FileRule):
         helpers = project.helpers if ctx.option(self, MIGRATION_HELPERS.name) else None
         if helpers is not None:
             allowed = (*allowed, helpers)
+        named = bool(ctx.option(self, MIGRATION_HELPERS.name))
         written = template(ctx)
         for imported in migration.imports:
             if imported.type_checking or (not imported.level and written.wrote_import(imported.module, imported.names)):
                 continue  # the project's script.py.mako writes it into every revision: its policy
-            found = self._offence(imported, frozenset(project.first_party), allowed)
+            found = self._offence(imported, frozenset(project.first_party), allowed, named)
             if found is None:
                 continue
             statement, reason, names = found
@@ -232,17 +235,20 @@ class ModelImport(FileRule):
         return project
 
     @staticmethod
-    def _reason(module: str, first_party: frozenset[str], allowed: tuple[str, ...]) -> str | None:
-        """Why importing `module` (absolute, dotted) is application code, or None if it is not."""
+    def _reason(module: str, first_party: frozenset[str], allowed: tuple[str, ...], named: bool) -> str | None:
+        """Why importing `module` (absolute, dotted) is application code, or None if it is not
+        (`named`: a package named for migrations holds helpers written for them)."""
         top = module.partition(".")[0]
         if top in _NEVER or _under(module, allowed) or not _under(module, first_party):
             return None
+        if named and any("migrat" in part.lower() for part in module.split(".")[1:]):
+            return None  # dagster's `dagster._core.storage.migration.utils`, beside its script directory
         if "models" in module.split("."):
             return f"first-party `{top}`, a `models` module"
         return f"first-party `{top}`"
 
     def _offence(
-        self, imported: Import, first_party: frozenset[str], allowed: tuple[str, ...]
+        self, imported: Import, first_party: frozenset[str], allowed: tuple[str, ...], named: bool
     ) -> tuple[str, str, tuple[str, ...]] | None:
         """The import as it reads (limited to the offending names), why it is reported, and the
         names it brings in."""
@@ -252,9 +258,11 @@ class ModelImport(FileRule):
         if imported.module.partition(".")[0] in _NEVER:
             return None  # most imports of a migration: alembic, sqlalchemy, typing
         if not imported.names:
-            reason = self._reason(imported.module, first_party, allowed)
+            reason = self._reason(imported.module, first_party, allowed, named)
             return None if reason is None else (f"import {imported.module}", reason, ())
-        reasons = {name: self._reason(f"{imported.module}.{name}", first_party, allowed) for name in imported.names}
+        reasons = {
+            name: self._reason(f"{imported.module}.{name}", first_party, allowed, named) for name in imported.names
+        }
         names = tuple(name for name, reason in reasons.items() if reason is not None)
         if not names:
             return None

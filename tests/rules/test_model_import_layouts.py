@@ -131,3 +131,31 @@ def test_an_import_the_template_writes_into_every_revision_is_its_policy(
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli("--select", "ALM201", ".")
     assert (code, findings(out)) == (1, ["`from prefect.blocks.core import Block`"])
+
+
+def test_a_package_named_for_migrations_beside_the_script_directory_holds_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dagster keeps `has_table`/`has_index` in `dagster/_core/storage/migration/utils.py`, beside
+    its script directory `alembic/`: allowed as helpers (not with `migration-helpers = false`)."""
+    imports = "from dagster._core.storage.migration.utils import has_table\nfrom dagster._core.storage.sql import now"
+    files = {
+        "pyproject.toml": "",
+        "dagster/__init__.py": "",
+        "dagster/_core/storage/migration/utils.py": "",
+        "dagster/_core/storage/alembic/env.py": "",
+        "dagster/_core/storage/alembic/versions/a1.py": MIGRATION.format(imports=imports),
+    }
+    tree(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("--select", "ALM201", ".")
+    assert (code, findings(out)) == (1, ["`from dagster._core.storage.sql import now`"])
+    (tmp_path / "pyproject.toml").write_text("[tool.alembic-lint.rules.ALM201]\nmigration-helpers = false\n")
+    code, out, _ = run_cli("--select", "ALM201", ".")
+    assert (code, findings(out)) == (
+        1,
+        [
+            "`from dagster._core.storage.migration.utils import has_table`",
+            "`from dagster._core.storage.sql import now`",
+        ],
+    )

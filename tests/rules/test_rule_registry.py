@@ -64,8 +64,8 @@ def test_rule_command_prints_the_documentation() -> None:
         f"# ALM201 model-import\n\nDefault: on. Severity: warning.\n\n{rule.documentation()}\n\n## Options\n"
         "Set in `[tool.alembic-lint.rules.ALM201]`:\n"
         "- `migration-helpers` (default `True`): imports of modules inside the script directory's own package "
-        "(helpers written for the migrations, `superset.migrations.shared.utils`) are allowed; false: report them "
-        "too\n",
+        "or a package named for migrations (helpers written for the migrations, `superset.migrations.shared.utils`) "
+        "are allowed; false: report them too\n",
         "",
         0,
     )
