@@ -54,6 +54,18 @@ def test_a_neutron_layout_allows_the_migration_package_above_the_script_director
     assert (code, findings(out)) == (1, ["`from neutron.db import models_v2`"])
 
 
+def lint_unpacked_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> tuple[int, str]:
+    """ALM201 from the root of an unpacked wheel: no project marker anywhere above it."""
+    from alembic_lint.project import repository_root
+
+    site = tree(tmp_path / "site", files)
+    if repository_root(site) is not None:
+        pytest.skip(f"a project marker above the temporary folder ({repository_root(site)}) decides the root")
+    monkeypatch.chdir(site)
+    code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
+    return code, out
+
+
 def test_third_party_models_never_count_and_an_unpacked_wheel_finds_its_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -63,8 +75,9 @@ def test_third_party_models_never_count_and_an_unpacked_wheel_finds_its_package(
         "from flask_appbuilder.models.mixins import AuditMixin\nimport models\nfrom superset import db\n"
         "from superset.migrations.shared.utils import paginated_update"
     )
-    site = tree(
-        tmp_path / "site",
+    code, out = lint_unpacked_wheel(
+        tmp_path,
+        monkeypatch,
         {
             "superset/__init__.py": "",
             "superset/migrations/__init__.py": "",
@@ -74,12 +87,6 @@ def test_third_party_models_never_count_and_an_unpacked_wheel_finds_its_package(
             "apache_superset-6.1.0.dist-info/METADATA": "",
         },
     )
-    from alembic_lint.project import repository_root
-
-    if repository_root(site) is not None:
-        pytest.skip(f"a project marker above the temporary folder ({repository_root(site)}) decides the root")
-    monkeypatch.chdir(site)
-    code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
     assert (code, findings(out)) == (1, ["`from superset import db`"])
 
 
@@ -89,8 +96,9 @@ def test_an_unpacked_wheel_whose_script_directory_is_no_package_finds_its_packag
     """ihatemoney's `migrations/` (Flask-Migrate) has no `__init__.py`, the package above it
     has: `ihatemoney` is first-party, and its helpers for migrations are allowed."""
     imports = "from ihatemoney.models import BillType\nfrom ihatemoney.migrations import utils"
-    site = tree(
-        tmp_path / "site",
+    code, out = lint_unpacked_wheel(
+        tmp_path,
+        monkeypatch,
         {
             "ihatemoney/__init__.py": "",
             "ihatemoney/models.py": "",
@@ -100,12 +108,6 @@ def test_an_unpacked_wheel_whose_script_directory_is_no_package_finds_its_packag
             "ihatemoney-7.2.1.dist-info/METADATA": "",
         },
     )
-    from alembic_lint.project import repository_root
-
-    if repository_root(site) is not None:
-        pytest.skip(f"a project marker above the temporary folder ({repository_root(site)}) decides the root")
-    monkeypatch.chdir(site)
-    code, out, _ = run_cli("--select", "ALM201", "--isolated", ".")
     assert (code, findings(out)) == (1, ["`from ihatemoney.models import BillType`"])
 
 
