@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from alembic_lint import __version__
+from alembic_lint.allow_outside import add_allow_outside, allowed
 from alembic_lint.usage import UsageError
 
 if TYPE_CHECKING:  # the pipeline is imported where used: `--version` loads none of it
@@ -132,31 +133,6 @@ def _add_cache_arguments(parser: argparse.ArgumentParser) -> None:
         default="mtime",
         help="how a cached file is known unchanged: size and mtime (default), or content hash",
     )
-
-
-def add_allow_outside(parser: argparse.ArgumentParser, boundary: str = "the repository") -> None:
-    """`--allow-outside PATH`: a command-line flag only, never a configuration key (a pull request
-    writes the configuration; `boundary` is what it cannot make us read outside of)."""
-    parser.add_argument(
-        "--allow-outside",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help=f"also read PATH (and what is below it) when configuration or a link leads outside {boundary}; repeatable",
-    )
-
-
-def allowed(args: argparse.Namespace) -> tuple[Path, ...]:
-    """The `--allow-outside` paths, absolute; each must exist (a typo would allow nothing)."""
-    import os
-
-    out = []
-    for path in args.allow_outside:
-        if not os.path.lexists(path):
-            raise UsageError(f"--allow-outside {path}: no such file or directory")
-        out.append(Path(os.path.abspath(path)))
-    return tuple(out)
 
 
 def _cache_options(args: argparse.Namespace, settings: Settings, paths: Sequence[Path]) -> CacheOptions:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from alembic_lint.cli import add_allow_outside, allowed
+from alembic_lint.allow_outside import add_allow_outside, allowed
 from alembic_lint.usage import UsageError
 
 
