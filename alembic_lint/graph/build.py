@@ -316,14 +316,14 @@ class RevisionGraph:
 
     def _resolve_dependencies(self) -> None:
         for node in self.nodes.values():
+            if not node.has_dependencies:
+                continue  # none, or `depends_on = ""` below a parent (_edges decided)
             resolved: dict[str, None] = {}  # ordered, and found without a pass over the list
             depends = node.migration.depends_on
             none_string = False
             if depends is not None and _is_none_string(depends):
                 none_string = True
                 self.problems.append(NoneString(node.migration, depends))
-            if depends is not None and node.down and _is_empty_string(depends):
-                depends = None
             for value in depends.items if depends is not None else ():
                 if value.kind != "str" or value.text == node.id:
                     continue
