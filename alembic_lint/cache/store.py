@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic_lint import diagnostics, parse
+from alembic_lint import parse
 from alembic_lint.cache.fileformat import CacheFile, Entry, Signer, write_cache_file
 from alembic_lint.cache.fingerprint import fingerprint
 from alembic_lint.cache.key import cache_key
 from alembic_lint.cache.options import CacheOptions
 from alembic_lint.cache.paths import cache_directory, cache_path, folder_identity
 from alembic_lint.cache.unpickle import load_facts
+from alembic_lint.cache.verdict import dump_verdict, load_verdict
 from alembic_lint.parallel import FileKey, digest, parse_many
 from alembic_lint.parse import Parsed
 
@@ -120,13 +121,7 @@ class FolderCache:
             key = self.verdict_key(history=True)
         if key is None or key != self.verdict[0]:
             return None
-        try:
-            loaded = load_facts(self.verdict[1])
-        except Exception:
-            return None
-        if not isinstance(loaded, list) or not all(isinstance(d, diagnostics.Diagnostic) for d in loaded):
-            return None
-        return loaded
+        return load_verdict(self.verdict[1], self.folder.files)
 
     def parsed(self) -> list[Parsed]:
         """Every file's facts, in order: from the cache where valid, parsed now where not."""
@@ -165,7 +160,7 @@ class FolderCache:
         if found is not None:
             key = self.verdict_key(history)
             if key is not None and (verdict is None or verdict[0] != key):
-                verdict = (key, pickle.dumps(list(found), protocol=pickle.HIGHEST_PROTOCOL))
+                verdict = (key, dump_verdict(found, self.folder.files))
                 self.dirty = True
         if not self.dirty or self.signer is None:
             return

@@ -39,11 +39,12 @@ def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     """The revision graphs of one script directory (one, unless subfolders form separate trees)."""
     if spec.recursive:
         return [_graph(spec, spec.locations, True)]
-    top = list_migration_files(spec.locations, False, boundary=spec.boundary)
+    whole = _graph(spec, spec.locations, False)  # the top level: the graph itself when no subfolder is a unit
+    top = whole.files
     inside = [loc for loc in spec.locations if spec.boundary is None or spec.boundary.outside(loc) is None]
     units = [unit for location in inside for unit in _units(location, spec)]
     if not units:
-        return [_graph(spec, spec.locations, False)]
+        return [whole]
     every = top + tuple(path for unit in units for path in unit.files)
     joined, trees, dropped = _group(top, units, dict(zip(every, facts(spec, every), strict=True)))
     if not top and not joined and len(trees) <= 1:  # at most one tree below an empty top level: the graph

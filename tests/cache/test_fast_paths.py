@@ -227,3 +227,63 @@ def test_the_noqa_lookup_agrees_with_a_pass_over_every_directive(
                 diagnostic, noqa, None, skip
             )
     assert lookup.used == used
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(["a", "b", "..", ".", "x.py", "ä", "a b", ""]), max_size=5),
+    absolute=st.sampled_from(["", "/", "//", "cwd", "cwd-sibling"]),
+)
+def test_path_display_is_display_path(parts: list[str], absolute: str) -> None:
+    """The string shortcut of the reports gives pathlib's answer, for paths below the
+    current folder, beside it, above it and relative ones."""
+    from alembic_lint.report import display_path, path_display
+
+    cwd = Path.cwd()
+    start = {"": "", "/": "/", "//": "//", "cwd": str(cwd), "cwd-sibling": str(cwd) + "-other"}[absolute]
+    path = Path(start, *parts) if start else Path(*parts)
+    for folder in (cwd, Path("/"), cwd.parent, Path("relative")):
+        assert path_display(folder)(path) == display_path(path, folder), (path, folder)
+
+
+def test_the_cached_verdict_round_trips_every_field(tmp_path: Path) -> None:
+    """What the verdict's rows hold comes back as the same diagnostics (equal, same repr),
+    their files as the folder's own Path objects; a blob of anything else is no verdict."""
+    import pickle
+
+    from alembic_lint.cache.verdict import dump_verdict, load_verdict
+    from alembic_lint.diagnostics import Edit, Fix, NewFile, Related
+    from alembic_lint.fix.recipes import JoinHeads
+
+    files = (tmp_path / "a.py", tmp_path / "b.py")
+    elsewhere = tmp_path.parent / "c.py"
+    span = Span(3, 4, 5, 6)
+    found = [
+        Diagnostic(files[0], span, "ALM001", "multiple-heads", "two heads"),
+        Diagnostic(
+            files[1],
+            Span.point(2),
+            "ALM301",
+            "index-not-concurrent",
+            "`op.create_index` ...",
+            "warning",
+            Fix("Build it concurrently", (Edit(span, "x"), Edit(Span.point(1), "", elsewhere)), "safe"),
+            (Related(files[0], span, "the other head"),),
+        ),
+        Diagnostic(
+            elsewhere,
+            span,
+            "ALM001",
+            "multiple-heads",
+            "m",
+            fix=Fix("Merge", creates=(NewFile(tmp_path / "m.py", "text"),), recipe=JoinHeads(("a", "b"))),
+        ),
+    ]
+    loaded = load_verdict(dump_verdict(found, files), files)
+    assert loaded == found and repr(loaded) == repr(found)
+    assert loaded is not None and loaded[0].path is files[0] and loaded[1].path is files[1]
+    assert [hash(d) for d in loaded] == [hash(d) for d in found]
+    assert load_verdict(pickle.dumps([("not", "a", "row")]), files) is None
+    assert load_verdict(pickle.dumps({"a": 1}), files) is None
+    assert load_verdict(dump_verdict(found, files), files[:1]) is None  # b.py is not there
+    assert load_verdict(pickle.dumps([]), files) == []
