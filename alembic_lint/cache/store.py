@@ -121,7 +121,7 @@ class FolderCache:
             key = self.verdict_key(history=True)
         if key is None or key != self.verdict[0]:
             return None
-        return load_verdict(self.verdict[1], self.folder.files)
+        return load_verdict(self.verdict[1], self.folder.files, fixes=self.options.fixes)
 
     def parsed(self) -> list[Parsed]:
         """Every file's facts, in order: from the cache where valid, parsed now where not."""

@@ -54,20 +54,21 @@ def dump_verdict(found: Sequence[Diagnostic], files: Sequence[Path]) -> bytes:
     return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load_verdict(blob: bytes, files: Sequence[Path]) -> list[Diagnostic] | None:
+def load_verdict(blob: bytes, files: Sequence[Path], fixes: bool = True) -> list[Diagnostic] | None:
     """The diagnostics `dump_verdict` wrote for the same `files`; None when the blob holds
-    anything else. (The blob is authenticated: its MAC verified. Its shape is checked,
-    the types of its values only where a wrong one would reach beyond the report.)"""
+    anything else. `fixes=False`: without their fixes (`CacheOptions.fixes`: nothing reads them).
+    The blob is authenticated (its MAC verified): its shape is checked, the types of its values
+    only where a wrong one would reach beyond the report (paths)."""
     try:
         rows = load_facts(blob)
         if type(rows) is not list:
             return None
-        return _diagnostics(rows, files)
+        return _diagnostics(rows, files, fixes)
     except Exception:  # not unpicklable here, or not rows: as if there were no verdict
         return None
 
 
-def _diagnostics(rows: list[_Row], files: Sequence[Path]) -> list[Diagnostic]:
+def _diagnostics(rows: list[_Row], files: Sequence[Path], fixes: bool) -> list[Diagnostic]:
     new, count, out = object.__new__, len(files), []
     for file, line, col, end_line, end_col, code, name, message, severity, fix_row, related in rows:
         if type(file) is int and 0 <= file < count:
@@ -77,7 +78,7 @@ def _diagnostics(rows: list[_Row], files: Sequence[Path]) -> list[Diagnostic]:
         else:
             raise TypeError("not a file")
         fix = None
-        if fix_row is not None:
+        if fix_row is not None and fixes:
             title, edit_rows, applicability, creates, recipe = fix_row
             edits = []
             for e_line, e_col, e_end_line, e_end_col, text, e_path in edit_rows:

@@ -84,10 +84,10 @@ def _units(location: Path, spec: ScriptSpec) -> list[_Unit]:
     """The first-level subfolders of a location that hold .py files, as alembic would walk them."""
     try:
         with os.scandir(location) as scan:
-            folders = sorted(
+            folders = sorted(  # a link to a folder is no unit: `is_dir(follow_symlinks=False)`, from readdir alone
                 entry.name
                 for entry in scan
-                if not entry.name.endswith("__pycache__") and not entry.is_symlink() and entry.is_dir()
+                if entry.is_dir(follow_symlinks=False) and not entry.name.endswith("__pycache__")
             )
     except OSError:
         return []

@@ -120,6 +120,14 @@ _FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "junit": ("junit", "format_junit", ("files",)),
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(_FORMATTERS)
+# The formats that show the diagnostics' fixes (a fix's title, its edits). The others never read
+# `Diagnostic.fix`: a warm run for them loads the cached findings without their fixes.
+_SHOW_FIXES = frozenset({"full", "sarif"})
+
+
+def shows_fixes(name: str) -> bool:
+    """True when the output format `name` shows fixes (see `_SHOW_FIXES`)."""
+    return name in _SHOW_FIXES
 
 
 def formatter(
@@ -172,5 +180,6 @@ __all__ = [
     "formatters",
     "path_display",
     "posix_path",
+    "shows_fixes",
     "summary",
 ]

@@ -287,3 +287,32 @@ def test_the_cached_verdict_round_trips_every_field(tmp_path: Path) -> None:
     assert load_verdict(pickle.dumps({"a": 1}), files) is None
     assert load_verdict(dump_verdict(found, files), files[:1]) is None  # b.py is not there
     assert load_verdict(pickle.dumps([]), files) == []
+
+
+def test_the_formats_said_to_show_no_fixes_never_read_them() -> None:
+    """A warm run loads the cached findings without their fixes for the formats `shows_fixes`
+    says show none: each of those formatters' modules must not read `.fix` at all (a format
+    that starts showing fixes must be added to `_SHOW_FIXES`, or its warm output would lose them)."""
+    import re
+
+    from alembic_lint import report
+    from alembic_lint.report import FORMAT_NAMES, shows_fixes
+
+    folder = Path(report.__file__).parent
+    for name in FORMAT_NAMES:
+        module = report._FORMATTERS[name][0]
+        source = (folder / f"{module}.py").read_text(encoding="utf-8")
+        assert shows_fixes(name) == bool(re.search(r"\.fix\b", source)), name
+
+
+def test_a_verdict_loaded_without_fixes_is_the_same_findings_without_them(tmp_path: Path) -> None:
+    from alembic_lint.cache.verdict import dump_verdict, load_verdict
+    from alembic_lint.diagnostics import Edit, Fix
+    from alembic_lint.records import replace
+
+    files = (tmp_path / "a.py",)
+    found = [
+        Diagnostic(files[0], Span(1, 0, 1, 5), "ALM301", "n", "m", "warning", Fix("t", (Edit(Span.point(1), "x"),))),
+        Diagnostic(files[0], Span(2, 0, 2, 5), "ALM001", "n", "m"),
+    ]
+    assert load_verdict(dump_verdict(found, files), files, fixes=False) == [replace(d, fix=None) for d in found]
