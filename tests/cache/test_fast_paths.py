@@ -316,3 +316,16 @@ def test_a_verdict_loaded_without_fixes_is_the_same_findings_without_them(tmp_pa
         Diagnostic(files[0], Span(2, 0, 2, 5), "ALM001", "n", "m"),
     ]
     assert load_verdict(dump_verdict(found, files), files, fixes=False) == [replace(d, fix=None) for d in found]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=[" ", "\t", "\n", "a", "b", "\u3000", "\x0c", "\r", "\x85", "é"], max_size=16))
+def test_docstring_of_is_ast_get_docstring(doc: str) -> None:
+    """parse.docstring_of cleans a docstring as `ast.get_docstring(clean=True)` does (it spares the lint `inspect`)."""
+    import ast
+
+    from alembic_lint.parse import docstring_of
+
+    for body in ([ast.Expr(ast.Constant(doc))], [ast.Expr(ast.Constant(1))], [ast.Pass()]):
+        node = ast.FunctionDef(name="f", args=ast.arguments(), body=body, decorator_list=[])
+        assert docstring_of(node) == ast.get_docstring(node, clean=True)
