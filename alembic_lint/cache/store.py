@@ -66,6 +66,7 @@ class FolderCache:
         self.keys: list[FileKey | None] = []
         self.slots: list[int | None] = []
         self.fresh: dict[int, Parsed] = {}  # index -> facts parsed during the probe
+        self.names = [str(path) for path in folder.files]  # what the index and the verdict key name files by
         self._probe()
         self._parsed: list[Parsed] | None = None
 
@@ -75,8 +76,7 @@ class FolderCache:
         racy_after = self.container.written - RACY_NS
         by_content = self.options.check == "hash"
         entries, keys, slots, stat = self.container.entries, self.keys, self.slots, os.stat
-        for index, path in enumerate(self.folder.files):
-            name = str(path)
+        for index, (path, name) in enumerate(zip(self.folder.files, self.names, strict=True)):
             entry = entries.get(name)
             key: FileKey | None = None
             slot: int | None = None
@@ -108,7 +108,7 @@ class FolderCache:
         if any(key is None for key in self.keys):
             return None
         salt = repr(self.history()) if history and self.history is not None else ""
-        names = "\0".join([self.settings_key, salt, str(self.folder.root), *map(str, self.folder.files)])
+        names = "\0".join([self.settings_key, salt, str(self.folder.root), *self.names])
         contents = b"".join(key[2] for key in self.keys if key is not None)  # 16 bytes each
         return digest(names.encode("utf-8", "surrogateescape") + b"\0" + contents)
 
@@ -167,7 +167,7 @@ class FolderCache:
         parsed = self._parsed
         entries: dict[str, Entry] = {}
         facts: list[bytes | memoryview] = []
-        for index, (path, key, slot) in enumerate(zip(self.folder.files, self.keys, self.slots, strict=True)):
+        for index, (name, key, slot) in enumerate(zip(self.names, self.keys, self.slots, strict=True)):
             if key is None:
                 continue  # unreadable: try again next time
             blob = self.container.facts(slot) if slot is not None else None
@@ -175,7 +175,7 @@ class FolderCache:
                 if parsed is None:
                     continue
                 blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
-            entries[str(path)] = (key[0], key[1], key[2], len(facts))
+            entries[name] = (key[0], key[1], key[2], len(facts))
             facts.append(blob)
         write_cache_file(self.path, self.signer, self.stamp, time.time_ns(), entries, verdict, facts)
 
