@@ -126,12 +126,20 @@ class FileRuleMemo:
             if hit is None or hit[0] is not item:
                 if not isinstance(item, Migration) or item.recovered is not None:
                     continue  # a file with a syntax error: ALM000 is its one finding
-                hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
+                hit = (item, file_findings(item, rules, ctx))
             fresh[id(item)] = hit
             if hit[1]:
                 out.extend(hit[1])
         self.results = fresh  # forget replaced files (and keep their ids from being reused)
         return out
+
+
+def file_findings(item: Parsed, rules: Sequence[FileRule], ctx: Context) -> list[Diagnostic]:
+    """The file rules' findings on one parse result (none on a file with a syntax error:
+    ALM000 is its one finding)."""
+    if not isinstance(item, Migration) or item.recovered is not None:
+        return []
+    return [d for rule in rules for d in rule.check(item, ctx)]
 
 
 def check(
@@ -175,13 +183,13 @@ def check(
         graph_codes = {rule.code for rule in active if isinstance(rule, GraphRule)}
         diagnostics = [d for d in diagnostics if d.code in graph_codes or d.path in reported]
     if settings.rule_options:
-        diagnostics = _with_configured_severity(diagnostics, settings)
+        diagnostics = with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
 
 
-def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """Apply `severity` from `[tool.alembic-lint.rules.<CODE>]`."""
+def with_configured_severity(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply `severity` from `[tool.alembic-lint.rules.<CODE>]` (when `settings.rule_options` has any)."""
     out = []
     for diagnostic in diagnostics:
         severity = settings.severity_for(diagnostic.code)
@@ -309,4 +317,4 @@ def configuration_findings(problems: Sequence[ConfigProblem], settings: Settings
     ctx = Context(settings=settings)
     found = [d for problem in problems for rule in rules for d in rule.check(problem, ctx)]
     found = [d for d in found if d.code not in ignored_codes(d.path, settings)]  # per-file-ignores
-    return _with_configured_severity(found, settings) if settings.rule_options else found
+    return with_configured_severity(found, settings) if settings.rule_options else found

@@ -24,7 +24,7 @@ from alembic_lint.cache.options import CacheOptions
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import check, configuration_findings, parse_folder, refused
+from alembic_lint.lint import configuration_findings, parse_folder
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
@@ -222,20 +222,20 @@ class Session:
         changed, state.changed = state.changed, set()
         read = 0
         settings = self.settings_of(state)
+        positions: list[int] | None = None
         if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
-            state.update(changed)  # the same files: only the changed ones are new
+            positions = state.update(changed)  # the same files: only the changed ones are new
         else:
             read = state.relist(self.documents, _through_cache(settings))
-        parsed = [entry.parsed for entry in state.linted] + refused(state.folder)  # links out: ALM011
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
-            graph, diagnostics = check(parsed, settings, root=state.folder.root, memo=state.memo, graphs=state.graphs)
+            graph, paths = state.checker.run(state.parsed, settings, state.folder.root, positions)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
-        diagnostics += configuration_findings(state.problems, settings)
+        extra = configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:
             gc.collect()  # many files were read: move their parse results out of the collector's way
             gc.freeze()
         state.graph = graph
-        changes = state.report(diagnostics)
+        changes = state.report(extra, None if positions is None else paths)
         if changes:
             self.generation += 1
         return changes

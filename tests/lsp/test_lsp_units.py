@@ -172,6 +172,7 @@ def test_an_edit_keeps_the_graph_and_an_edit_of_down_revision_moves_its_edges(tm
     assert state.graph is graph  # down_revision changed: its edges moved, not built again
     assert (state.graphs.built, state.graphs.updated) == (1, 2)
     assert state.graph.heads == ("b2",) and state.graph.nodes["c3"].children == ["b2"]
+    assert (state.checker.whole, state.checker.partial) == (1, 2)  # both edits: file by file
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
