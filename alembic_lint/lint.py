@@ -30,7 +30,7 @@ from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
-    from alembic_lint.cache import CacheOptions
+    from alembic_lint.cache import CacheOptions, FolderCache
     from alembic_lint.graph.incremental import GraphKeeper
 
 
@@ -241,19 +241,35 @@ def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnos
     return diagnostics
 
 
-def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
+def _folder_cache(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderCache:
+    """A folder's cache, its verdict keyed by the settings and by what the rules read besides
+    the files (`settings`: with the folder's dialect filled in, `folder_settings`)."""
     from alembic_lint.cache import FolderCache
 
     ctx = Context(settings=settings, root=folder.root)
     outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
     outside.append(("git-revisions", git_revisions.outside_inputs(folder.locations)))
-    store = FolderCache(
+    return FolderCache(
         folder,
         options,
         repr((settings, outside)),
         config=settings.config_path,
         history=lambda: git_revisions.history_stamp(folder.locations),
     )
+
+
+def cached_verdict(folder: VersionFolder, settings: Settings, options: CacheOptions) -> list[Diagnostic] | None:
+    """The diagnostics of `check` on a whole folder as its cache holds them, when neither its
+    files nor the settings changed since a run saved them (`settings`: as `_folder_cache`);
+    None otherwise, and for a folder `lint_folder` reads without its cache. Parses nothing."""
+    if not options.enabled or folder.unlisted or folder.outside:
+        return None
+    with gc_paused():
+        return _folder_cache(folder, settings, options).cached_diagnostics()
+
+
+def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
+    store = _folder_cache(folder, settings, options)
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)

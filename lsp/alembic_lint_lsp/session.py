@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, boundary_for
@@ -24,7 +24,7 @@ from alembic_lint.cache.options import CacheOptions
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import configuration_findings, parse_folder
+from alembic_lint.lint import cached_verdict, configuration_findings, parse_folder
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
@@ -190,19 +190,27 @@ class Session:
             state.dirty = True
 
     # -- linting ---------------------------------------------------------------------
-    def dirty(self) -> Iterator[FolderState]:
+    def dirty(self, defer: bool = False) -> Iterator[FolderState]:
         while True:
-            state = next((s for s in self.folders.values() if s.dirty), None)
+            state = next((s for s in self.folders.values() if s.dirty or (s.pending and not defer)), None)
             if state is None:
                 return
             yield state
 
-    def lint_dirty(self) -> Iterator[tuple[Report, list[Path]]]:
+    def pending(self) -> bool:
+        """Whether some graph's diagnostics came from the command line's cache, its files unread."""
+        return any(state.pending for state in self.folders.values())
+
+    def lint_dirty(self, defer: bool = False) -> Iterator[tuple[Report, list[Path]]]:
         """Lint every graph that changed: per graph, the files whose diagnostics changed and the
-        buffers edited in it since its last lint (their diagnostics are sent even when unchanged)."""
-        for state in self.dirty():
+        buffers edited in it since its last lint (their diagnostics are sent even when unchanged).
+
+        With `defer`, a graph read for the first time takes its diagnostics from the command
+        line's cached verdict when it holds them (the same as checking it: `lint.cached_verdict`)
+        and reads its files later: at the next lint without `defer`."""
+        for state in self.dirty(defer):
             try:
-                changed = self.lint(state)
+                changed = self.lint(state, defer=defer)
             except Exception:
                 logger.warning("%s: linting failed", state.folder.label, exc_info=True)
                 state.dirty = False
@@ -211,17 +219,24 @@ class Session:
             self._touched.difference_update(touched)
             yield changed, touched
 
-    def lint(self, state: FolderState) -> Report:
-        """Lint one graph; return the files whose diagnostics changed (empty tuple: now clean)."""
+    def lint(self, state: FolderState, *, defer: bool = False) -> Report:
+        """Lint one graph; return the files whose diagnostics changed (empty tuple: now clean).
+        `defer`: see `lint_dirty`."""
         state.dirty = False
         full = state.graph is None
         if state.rescan:
             state.rescan, full = False, True
             if not state.rescan_disk(self.documents):
                 return self._forget(state)
+        settings = self.settings_of(state)
+        if full and defer:
+            verdict = self._verdict(state, settings)
+            if verdict is not None:
+                state.pending = True
+                return self._reported(state, verdict, configuration_findings(state.problems, settings), None)
+        state.pending = False
         changed, state.changed = state.changed, set()
         read = 0
-        settings = self.settings_of(state)
         positions: list[int] | None = None
         if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
             positions = state.update(changed)  # the same files: only the changed ones are new
@@ -235,10 +250,36 @@ class Session:
             gc.collect()  # many files were read: move their parse results out of the collector's way
             gc.freeze()
         state.graph = graph
-        changes = state.report(extra, None if positions is None else paths)
+        return self._reported(state, state.checker.diagnostics, extra, None if positions is None else paths)
+
+    def _reported(
+        self,
+        state: FolderState,
+        found: Mapping[Path, tuple[Diagnostic, ...]],
+        extra: list[Diagnostic],
+        paths: set[Path] | None,
+    ) -> Report:
+        changes = state.report(found, extra, paths)
         if changes:
             self.generation += 1
         return changes
+
+    def _verdict(self, state: FolderState, settings: Settings) -> dict[Path, tuple[Diagnostic, ...]] | None:
+        """The diagnostics the command line's cache holds for the folder, per file, when every
+        open buffer of it is byte for byte the file on disk (the verdict is about those); None
+        otherwise, or without a cache."""
+        folder = state.folder
+        for path, text in self.documents.items():
+            if state.holds(path) and (path not in state.on_disk or _on_disk(path) != text.encode("utf-8")):
+                return None
+        options = _cache_options(settings)
+        verdict = cached_verdict(folder, settings, options) if options is not None else None
+        if verdict is None:
+            return None
+        grouped: dict[Path, list[Diagnostic]] = {}
+        for diagnostic in verdict:
+            grouped.setdefault(diagnostic.path, []).append(diagnostic)
+        return {path: tuple(items) for path, items in grouped.items()}
 
     def _forget(self, state: FolderState) -> Report:
         logger.info("%s: versions folder no longer exists; clearing its diagnostics", state.folder.label)
@@ -260,11 +301,25 @@ class Session:
                     yield path, diagnostics
 
 
-def _through_cache(settings: Settings) -> CacheCall | None:
-    """How a folder read whole comes through the command line's cache: where the command line
-    would put it (the `cache-dir` setting, ALEMBIC_LINT_CACHE_DIR), unless ALEMBIC_LINT_NO_CACHE."""
+def _cache_options(settings: Settings) -> CacheOptions | None:
+    """The command line's cache as it would use it: where it would put it (the `cache-dir`
+    setting, ALEMBIC_LINT_CACHE_DIR), None with ALEMBIC_LINT_NO_CACHE."""
     if os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false"):
         return None
     environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
-    options = CacheOptions(directory=Path(environment) if environment else settings.cache_dir)
+    return CacheOptions(directory=Path(environment) if environment else settings.cache_dir)
+
+
+def _through_cache(settings: Settings) -> CacheCall | None:
+    """How a folder read whole comes through the command line's cache."""
+    options = _cache_options(settings)
+    if options is None:
+        return None
     return lambda folder: parse_folder(folder, options, settings.config_path)
+
+
+def _on_disk(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -87,6 +87,8 @@ class FolderState:
     # The diagnostics across edits, file by file, and the graph, updated for what an edit changed.
     checker: FolderCheck = field(default_factory=FolderCheck)
     extra: frozenset[Path] = frozenset()  # the files of the last configuration findings (ALM012)
+    # The diagnostics came from the command line's cached verdict; the files are not read yet.
+    pending: bool = False
 
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
@@ -191,11 +193,12 @@ class FolderState:
                 del self.entries[path]
         return True
 
-    def report(self, extra: list[Diagnostic], paths: set[Path] | None = None) -> Report:
-        """Take the checker's diagnostics, with `extra` (about the configuration) after them; return
-        the files whose diagnostics changed (empty tuple: now clean). `paths`: the only files whose
-        checker diagnostics may have changed (None: any)."""
-        found = self.checker.diagnostics
+    def report(
+        self, found: Mapping[Path, tuple[Diagnostic, ...]], extra: list[Diagnostic], paths: set[Path] | None = None
+    ) -> Report:
+        """Take a check's diagnostics per file (`found`), with `extra` (about the configuration)
+        after them; return the files whose diagnostics changed (empty tuple: now clean).
+        `paths`: the only files whose diagnostics in `found` may have changed (None: any)."""
         grouped: dict[Path, list[Diagnostic]] = {}
         for diagnostic in extra:
             grouped.setdefault(diagnostic.path, []).append(diagnostic)
