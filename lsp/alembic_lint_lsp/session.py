@@ -247,7 +247,9 @@ class Session:
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
         extra = configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:
-            gc.collect()  # many files were read: move their parse results out of the collector's way
+            # Many files were read: move their parse results out of the collector's way. (Without
+            # a full collection first: reading leaves no cycles; at 10,000 files one found nothing
+            # to free and took 0.5 s.)
             gc.freeze()
         state.graph = graph
         return self._reported(state, state.checker.diagnostics, extra, None if positions is None else paths)

@@ -4,7 +4,7 @@ The session keeps each file's findings and updates only what an edit touches
 (alembic_lint_lsp/checker.py); here random edit sequences (typing, down_revision and
 revision changes, branch labels and depends_on, `# noqa` comments added and removed, files
 broken and fixed, files created and deleted on disk, buffers opened and closed, and
-`get_down_revision()` files, which the server checks whole) go through the session, and
+`get_down_revision()` files and `--diff-base`, which the server checks whole) go through the session, and
 after every step what it published (its changes, and the edited buffers' diagnostics) is
 compared, whole, with `check` run from scratch on the same texts, under several settings."""
 
@@ -29,7 +29,7 @@ from alembic_lint_lsp.session import Session
 
 SLOTS = 6
 IDS = ["r0", "r1", "r2", "r3", "r4", "r5"]
-DOWNS = ["None", "'r0'", "'r1'", "'r2'", "'r3'", "('r1', 'r2')", "'missing'", "get_down_revision(revision)"]
+DOWNS = ["None", "'r0'", "'r1'", "'r2'", "'r3'", "('r1', 'r2')", "'missing'"] * 3 + ["get_down_revision(revision)"]
 EXTRAS = ["", "", "branch_labels = ('feature',)", "depends_on = 'r1'", "depends_on = ('r9',)"]
 BODIES = ["op.execute('SELECT 1')", "pass", "op.create_index('ix', 't', ['a'])", "op.drop_column('t', 'c')"]
 NOQAS = ["", "", "  # noqa", "  # noqa: ALM002", "  # noqa: ALM001", "  # noqa: ALM101"]
@@ -82,14 +82,16 @@ def fresh_check(texts: dict[Path, str], any_file: Path, chosen: Settings) -> dic
     return {path: tuple(items) for path, items in grouped.items()}
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_published_diagnostics_equal_a_fresh_check_after_every_edit(data: st.DataObject) -> None:
-    chosen = data.draw(st.sampled_from(SETTINGS))
+    chosen = data.draw(st.sampled_from([*SETTINGS, *SETTINGS, None]))
     initial = data.draw(st.lists(specs, min_size=1, max_size=SLOTS))
     with tempfile.TemporaryDirectory() as tmp:
-        versions = script_dir(Path(tmp))
+        versions = script_dir(Path(tmp).resolve())
         paths = [versions / f"m{slot}.py" for slot in range(SLOTS)]
+        if chosen is None:  # `--diff-base`: only some files' file-rule findings (the server checks it whole)
+            chosen = Settings(report_files=(paths[0], paths[2]))
         disk: dict[int, dict[str, object]] = {}
         for slot, spec in enumerate(initial):
             disk[slot] = spec
@@ -109,7 +111,7 @@ def test_the_published_diagnostics_equal_a_fresh_check_after_every_edit(data: st
         buffers[0] = dict(disk[0])
         session.open(paths[0], source(buffers[0]))
         lint()
-        for slot, kind, drawn in data.draw(st.lists(edits, max_size=14)):
+        for slot, kind, drawn in data.draw(st.lists(edits, max_size=20)):
             if kind in ("create", "delete", "disk"):
                 if kind == "delete" and (slot not in disk or slot in buffers or len(disk) == 1):
                     continue
