@@ -21,6 +21,7 @@ import pytest
 if TYPE_CHECKING:
     from alembic_lint.diagnostics import Diagnostic
     from alembic_lint.discover import VersionFolder
+    from alembic_lint.plan import Plan
     from alembic_lint.settings import Settings
 
 
@@ -49,6 +50,33 @@ class AlembicLintFailure(Exception):
     """The findings of one folder, in flake8 form."""
 
 
+class WholePlan:
+    """The lint of every folder of the plan at once, run by the first item that needs it.
+
+    A `since` revision is looked for in every graph, as the command line does: a folder's
+    item alone cannot tell a typo from a revision of another folder. A revision no graph
+    holds fails every folder's item with the command line's message."""
+
+    def __init__(self, planned: Plan, settings: Settings) -> None:
+        self.planned = planned
+        self.settings = settings
+        self._outcome: str | list[list[Diagnostic]] | None = None
+
+    def outcome(self) -> str | list[list[Diagnostic]]:
+        """The error, or each folder's findings (in the plan's order)."""
+        if self._outcome is None:
+            from alembic_lint.lint import lint_plan
+            from alembic_lint.scope import ScopeError
+
+            try:
+                result = lint_plan(self.planned, self.settings)
+            except ScopeError as exc:
+                self._outcome = f"{self.settings.config_path}: `since`: {exc}"
+            else:
+                self._outcome = [found.diagnostics for found in result.folders]
+        return self._outcome
+
+
 class AlembicLintItem(pytest.Item):
     """alembic-lint on one revision graph, or the findings on a configuration, or an error to report."""
 
@@ -59,6 +87,7 @@ class AlembicLintItem(pytest.Item):
         settings: Settings | None = None,
         findings: Sequence[Diagnostic] = (),
         error: str = "",
+        whole: tuple[WholePlan, int] | None = None,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -66,6 +95,7 @@ class AlembicLintItem(pytest.Item):
         self.settings = settings
         self.findings = tuple(findings)
         self.error = error
+        self.whole = whole  # the plan's lint and this folder's index in it, when `since` is set
         # Plugins that look through every item's fixtures expect this (pytest-lsp's runtest wrapper
         # gives up without yielding, which pytest reports as a crash, when it is missing).
         self.funcargs: dict[str, object] = {}
@@ -77,7 +107,13 @@ class AlembicLintItem(pytest.Item):
         if self.error:
             raise AlembicLintFailure(self.error)
         findings = list(self.findings)
-        if self.folder is not None and self.settings is not None:
+        if self.whole is not None:
+            whole, index = self.whole
+            outcome = whole.outcome()
+            if isinstance(outcome, str):
+                raise AlembicLintFailure(outcome)
+            findings += outcome[index]
+        elif self.folder is not None and self.settings is not None:
             from alembic_lint.lint import lint_folder
 
             findings += lint_folder(self.folder, self.settings).diagnostics
@@ -124,7 +160,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             AlembicLintItem.from_parent(session, name="alembic-lint", nodeid="alembic-lint", path=root, error=str(exc))
         )
         return
-    for folder in planned.folders:
+    whole = WholePlan(planned, settings) if settings.since and not broken else None
+    for index, folder in enumerate(planned.folders):
         where = _relative(folder.root, root) + (f"[{folder.name}]" if folder.name else "")
         items.append(
             AlembicLintItem.from_parent(
@@ -135,6 +172,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
                 folder=folder,
                 settings=settings,
                 error=broken,
+                whole=(whole, index) if whole is not None else None,
             )
         )
     by_file: dict[Path, list[Diagnostic]] = {}

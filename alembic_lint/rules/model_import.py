@@ -93,26 +93,37 @@ class Project:
 
 
 def _kind(name: str, module: str) -> str:
-    """What an imported name most likely is, from how it is written: a model class (or a
-    `models` module), an enum, a constant, or something else (a module, a function, an object
-    such as `db`)."""
-    if name == "models" or (not name and "models" in module.split(".")):
+    """What an imported name most likely is, from how it is written: a model class (a class
+    from a module whose name says it holds models or tables, or named so; or a `models`
+    module), an enum, a constant, an exception, or something else (a module, a function, an
+    object such as `db`, a class of the application's logic)."""
+    parts = module.split(".")
+    if name == "models" or (not name and "models" in parts):
         return "class"
     if name in _SESSIONS:
         return "session"
     if name.isupper() and len(name) > 1:
         return "constant"
     if name[:1].isupper():
-        if name.endswith(_ENUM_SUFFIXES) or any(part in ("enums", "constants", "types") for part in module.split(".")):
+        if name.endswith(_EXCEPTION_SUFFIXES):
+            return "exception"
+        if name.endswith(_ENUM_SUFFIXES) or any(part in ("enums", "constants", "types") for part in parts):
             return "enum"
-        return "class"
+        if name.endswith(_MODEL_SUFFIXES) or any(part in _MODEL_MODULES for part in parts):
+            return "class"
     return "other"
 
+
+# Where the ORM classes usually live (`app.models`, mlflow's `dbmodels`, `shopcore.db`, quay's `data.database`).
+_MODEL_MODULES = frozenset({"models", "model", "dbmodels", "orm", "db", "database", "tables", "schema", "entities"})
+_MODEL_SUFFIXES = ("Model", "Table")
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning")
 
 _ADVICE = {
     "class": "declare a local `sa.table()` with only the columns the migration needs",
     "enum": "copy the values the migration uses into it",
     "constant": "copy the value into the migration",
+    "exception": "raise a built-in exception (`RuntimeError`, `ValueError`) instead",
     "session": "use the migration's own connection, `op.get_bind()`",
     "other": "copy what the migration needs into it",
 }
@@ -122,8 +133,8 @@ def advice(names: Iterable[str], module: str, helpers: bool) -> str:
     """What to do instead, for what was imported (each kind once, in order); `helpers`: a
     helper module inside the migrations package would be allowed."""
     kinds = dict.fromkeys(_kind(name, module) for name in (tuple(names) or ("",)))
-    text = "; ".join(_ADVICE[kind] for kind in kinds)
-    return text + " (or into a helper module inside the migrations package)" if helpers and "other" in kinds else text
+    helper = " (or into a helper module inside the migrations package)" if helpers else ""
+    return "; ".join(_ADVICE[kind] + (helper if kind == "other" else "") for kind in kinds)
 
 
 class ModelImport(FileRule):
@@ -182,7 +193,7 @@ class ModelImport(FileRule):
         op.execute(sa.update(users).values(active=True))
     ```
     For a constant or an enum, copy the values the migration uses: they are
-    part of its history.
+    part of its history. For the application's exception, raise a built-in one.
     """
 
     code = "ALM201"

@@ -156,3 +156,43 @@ def test_the_project_configuration_applies(project: pytest.Pytester) -> None:
     assert failure_text(result, "migrations alembic-lint") == [
         f"{project.path / 'pyproject.toml'}: unknown key `ignroe` in [tool.alembic-lint]; did you mean `ignore`?"
     ]
+
+
+def test_a_since_no_graph_holds_fails_every_folder_as_the_command_line_does(project: pytest.Pytester) -> None:
+    write_project(project.path / "services", "billing", heads=1)
+    project.makeini("[pytest]\nalembic_lint = true\nalembic_lint_paths = migrations services/billing\n")
+    (project.path / "pyproject.toml").write_text('[tool.alembic-lint]\nsince = "nope"\n')
+    result = project.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=1, failed=2)
+    message = [f"{project.path / 'pyproject.toml'}: `since`: no revision 'nope' in the revision graphs checked"]
+    assert failure_text(result, "migrations alembic-lint") == message
+    assert failure_text(result, "services/billing alembic-lint") == message
+
+
+def test_a_since_of_another_folder_is_no_error(project: pytest.Pytester) -> None:
+    """`since = "c3"` keeps the file findings of c3 on in its folder, and says nothing about a
+    folder without c3: all of its findings are reported, as the command line does."""
+    write_project(project.path / "services", "billing", heads=1)
+    template = "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
+    for folder, name, down in (
+        ("migrations", "a1", None),
+        ("migrations", "c3", "a1"),
+        ("services/billing", "a1", None),
+    ):
+        (project.path / folder / "script.py.mako").write_text(template)
+        no_downgrade = migration_source(name, down).split("\n\n\ndef downgrade():")[0] + "\n"
+        (project.path / folder / "versions" / f"{name}.py").write_text(no_downgrade)
+    project.makeini("[pytest]\nalembic_lint = true\nalembic_lint_paths = migrations services/billing\n")
+    (project.path / "pyproject.toml").write_text('[tool.alembic-lint]\nsince = "c3"\n')
+    result = project.runpytest("-p", PLUGIN, "-k", "alembic")
+    result.assert_outcomes(failed=2, deselected=1)
+    missing = (
+        "ALM101 migration has no downgrade(): `alembic downgrade` through it fails; write one that reverses "
+        'upgrade(), or `raise NotImplementedError("...")` if it cannot be undone'
+    )
+    assert failure_text(result, "migrations alembic-lint") == [
+        HEADS[0],
+        f"migrations/versions/c3.py:11:1: {missing}",
+        HEADS[1],
+    ]
+    assert failure_text(result, "services/billing alembic-lint") == [f"services/billing/versions/a1.py:11:1: {missing}"]
