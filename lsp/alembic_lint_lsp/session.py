@@ -3,8 +3,11 @@ and the diagnostics last reported for every file.
 
 The unit of work is a revision graph, as the plan (`alembic_lint.plan.plan_buffer`) finds it
 for a buffer: the same graph the command line lints for that file, `version-locations`
-and `exclude` included. Editing a file re-parses that file only; linting a graph rebuilds
-it from the kept parse results and runs the rules through `alembic_lint.lint.check`.
+and `exclude` included. Editing a file re-parses that file only; linting a graph then
+updates the diagnostics of that file (and of those whose graph findings changed) through
+`checker.FolderCheck`, the same as `alembic_lint.lint.check` of the whole folder. A folder
+read for the first time that the command line checked, unchanged since, is first published
+from the verdict the command line's cache holds, and read right after.
 
 The workspace folders are the boundary (alembic_lint/boundary.py): a configuration, a
 versions folder or a link in it that resolves outside them is not read (a file outside
