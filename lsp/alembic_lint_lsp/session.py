@@ -226,13 +226,14 @@ class Session:
         """Lint one graph; return the files whose diagnostics changed (empty tuple: now clean).
         `defer`: see `lint_dirty`."""
         state.dirty = False
-        full = state.graph is None
+        first = state.graph is None  # read for the first time (or published from the cache's verdict since)
+        full = first
         if state.rescan:
             state.rescan, full = False, True
             if not state.rescan_disk(self.documents):
                 return self._forget(state)
         settings = self.settings_of(state)
-        if full and defer:
+        if first and defer:
             verdict = self._verdict(state, settings)
             if verdict is not None:
                 state.pending = True

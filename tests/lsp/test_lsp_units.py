@@ -324,3 +324,16 @@ def test_a_folder_the_command_line_checked_is_published_from_its_verdict_then_re
     session, state = session_for(edited)
     list(session.lint_dirty(defer=True))
     assert not state.pending and state.graph is not None and state.diagnostics == full
+    # Only a folder read for the first time: after a save (the folder listed again), a file
+    # changed on disk is read, whatever verdict the command line left since.
+    other = files[0]
+    other.write_text(other.read_text() + "\n\ndef upgrade():\n    pass\n")  # its upgrade() is now empty
+    assert main([str(root)], io.StringIO(), io.StringIO()) == 1
+    session.saved(newest, rescan=True)
+    list(session.lint_dirty(defer=True))
+    assert not state.pending
+    list(session.lint_dirty())
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    fresh, fresh_state = session_for(newest.read_text())
+    list(fresh.lint_dirty())
+    assert state.diagnostics == fresh_state.diagnostics != full
