@@ -30,7 +30,7 @@ from alembic_lint.settings import Settings
 from alembic_lint.suppress import apply_suppressions, ignored_codes
 
 if TYPE_CHECKING:
-    from alembic_lint.cache import CacheOptions
+    from alembic_lint.cache import CacheOptions, FolderCache
     from alembic_lint.graph.incremental import GraphKeeper
 
 
@@ -128,12 +128,20 @@ class FileRuleMemo:
             if hit is None or hit[0] is not item:
                 if not isinstance(item, Migration) or item.recovered is not None:
                     continue  # a file with a syntax error: ALM000 is its one finding
-                hit = (item, [d for rule in rules for d in rule.check(item, ctx)])
+                hit = (item, file_findings(item, rules, ctx))
             fresh[id(item)] = hit
             if hit[1]:
                 out.extend(hit[1])
         self.results = fresh  # forget replaced files (and keep their ids from being reused)
         return out
+
+
+def file_findings(item: Parsed, rules: Sequence[FileRule], ctx: Context) -> list[Diagnostic]:
+    """The file rules' findings on one parse result (none on a file with a syntax error:
+    ALM000 is its one finding)."""
+    if not isinstance(item, Migration) or item.recovered is not None:
+        return []
+    return [d for rule in rules for d in rule.check(item, ctx)]
 
 
 def check(
@@ -177,13 +185,13 @@ def check(
         graph_codes = {rule.code for rule in active if isinstance(rule, GraphRule)}
         diagnostics = [d for d in diagnostics if d.code in graph_codes or d.path in reported]
     if settings.rule_options:
-        diagnostics = _with_configured_severity(diagnostics, settings)
+        diagnostics = with_configured_severity(diagnostics, settings)
     diagnostics.sort(key=Diagnostic.sort_key)
     return graph, diagnostics
 
 
-def _with_configured_severity(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """Apply `severity` from `[tool.alembic-lint.rules.<CODE>]`."""
+def with_configured_severity(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply `severity` from `[tool.alembic-lint.rules.<CODE>]` (when `settings.rule_options` has any)."""
     out = []
     for diagnostic in diagnostics:
         severity = settings.severity_for(diagnostic.code)
@@ -235,19 +243,35 @@ def _shown(folder: VersionFolder, diagnostics: list[Diagnostic]) -> list[Diagnos
     return diagnostics
 
 
-def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
+def _folder_cache(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderCache:
+    """A folder's cache, its verdict keyed by the settings and by what the rules read besides
+    the files (`settings`: with the folder's dialect filled in, `folder_settings`)."""
     from alembic_lint.cache import FolderCache
 
     ctx = Context(settings=settings, root=folder.root)
     outside = [(rule.code, rule.outside_inputs(ctx)) for rule in selected_rules(settings, RULES)]
     outside.append(("git-revisions", git_revisions.outside_inputs(folder.locations)))
-    store = FolderCache(
+    return FolderCache(
         folder,
         options,
         repr((settings, outside)),
         config=settings.config_path,
         history=lambda: git_revisions.history_stamp(folder.locations),
     )
+
+
+def cached_verdict(folder: VersionFolder, settings: Settings, options: CacheOptions) -> list[Diagnostic] | None:
+    """The diagnostics of `check` on a whole folder as its cache holds them, when neither its
+    files nor the settings changed since a run saved them (`settings`: as `_folder_cache`);
+    None otherwise, and for a folder `lint_folder` reads without its cache. Parses nothing."""
+    if not options.enabled or folder.unlisted or folder.outside:
+        return None
+    with gc_paused():
+        return _folder_cache(folder, settings, options).cached_diagnostics()
+
+
+def _lint_folder_cached(folder: VersionFolder, settings: Settings, options: CacheOptions) -> FolderResult:
+    store = _folder_cache(folder, settings, options)
     cached = store.cached_diagnostics()
     if cached is not None:
         return _CachedFolderResult(folder, _shown(folder, cached), store.parsed)
@@ -311,4 +335,4 @@ def configuration_findings(problems: Sequence[ConfigProblem], settings: Settings
     ctx = Context(settings=settings)
     found = [d for problem in problems for rule in rules for d in rule.check(problem, ctx)]
     found = [d for d in found if d.code not in ignored_codes(d.path, settings)]  # per-file-ignores
-    return _with_configured_severity(found, settings) if settings.rule_options else found
+    return with_configured_severity(found, settings) if settings.rule_options else found

@@ -40,11 +40,15 @@ class GraphKeeper:
         self.updated = 0  # calls answered by an update (statistics for tests and benchmarks)
         self.built = 0
 
-    def graph_for(self, parsed: Sequence[Parsed]) -> tuple[RevisionGraph, bool]:
+    def graph_for(self, parsed: Sequence[Parsed], changed: Sequence[int] | None = None) -> tuple[RevisionGraph, bool]:
         """The graph of `parsed`, and whether it differs from the last one returned in more
-        than which parse results it points at (the graph rules must then run again)."""
+        than which parse results it points at (the graph rules must then run again).
+
+        `changed`, when the caller knows it: the positions whose parse result may be another
+        object than last time (the same files, in the same order, otherwise); the other
+        positions are then not compared."""
         graph = self.graph
-        changed = self._changes(parsed)
+        changed = self._changes(parsed) if changed is None else self._known_changes(parsed, changed)
         if graph is None or changed is None:
             return self._build(parsed), True
         moved = False
@@ -70,6 +74,15 @@ class GraphKeeper:
         if any(self.parsed[i].path != parsed[i].path for i in changed):
             return None
         return changed
+
+    def _known_changes(self, parsed: Sequence[Parsed], changed: Sequence[int]) -> list[int] | None:
+        """`_changes` for a caller that says where to look."""
+        if self.graph is None or len(parsed) != len(self.parsed):
+            return None
+        found = [i for i in sorted(set(changed)) if self.parsed[i] is not parsed[i]]
+        if any(self.parsed[i].path != parsed[i].path for i in found):
+            return None
+        return found
 
     def _build(self, parsed: Sequence[Parsed]) -> RevisionGraph:
         self.graph = RevisionGraph.build(parsed)

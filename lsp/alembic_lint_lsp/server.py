@@ -158,7 +158,10 @@ class AlembicLintServer(LanguageServer):
     async def _lint_soon(self) -> None:
         await self.ready.wait()
         await asyncio.sleep(0)  # let queued notifications land first
-        self.lint_now()
+        self.lint_now(defer=True)
+        if self.session.pending():  # published from the command line's cache: now read the files
+            await asyncio.sleep(0)
+            self.lint_now()
 
     async def current(self) -> None:
         """Wait for the settings, then bring every graph up to date (for requests)."""
@@ -175,8 +178,8 @@ class AlembicLintServer(LanguageServer):
         self.lint_now()  # a graph seen for the first time
         return path, state
 
-    def lint_now(self) -> None:
-        for changed, touched in self.session.lint_dirty():
+    def lint_now(self, defer: bool = False) -> None:
+        for changed, touched in self.session.lint_dirty(defer):
             self.deliver(changed, touched)
 
     def deliver(self, changed: Report, touched: Iterable[Path] = ()) -> None:

@@ -3,8 +3,11 @@ and the diagnostics last reported for every file.
 
 The unit of work is a revision graph, as the plan (`alembic_lint.plan.plan_buffer`) finds it
 for a buffer: the same graph the command line lints for that file, `version-locations`
-and `exclude` included. Editing a file re-parses that file only; linting a graph rebuilds
-it from the kept parse results and runs the rules through `alembic_lint.lint.check`.
+and `exclude` included. Editing a file re-parses that file only; linting a graph then
+updates the diagnostics of that file (and of those whose graph findings changed) through
+`checker.FolderCheck`, the same as `alembic_lint.lint.check` of the whole folder. A folder
+read for the first time that the command line checked, unchanged since, is first published
+from the verdict the command line's cache holds, and read right after.
 
 The workspace folders are the boundary (alembic_lint/boundary.py): a configuration, a
 versions folder or a link in it that resolves outside them is not read (a file outside
@@ -16,7 +19,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from alembic_lint.boundary import Boundary, boundary_for
@@ -24,7 +27,7 @@ from alembic_lint.cache.options import CacheOptions
 from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.dialect import folder_settings
 from alembic_lint.discover import DiscoveryError
-from alembic_lint.lint import check, configuration_findings, parse_folder, refused
+from alembic_lint.lint import cached_verdict, configuration_findings, parse_folder
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
@@ -190,19 +193,27 @@ class Session:
             state.dirty = True
 
     # -- linting ---------------------------------------------------------------------
-    def dirty(self) -> Iterator[FolderState]:
+    def dirty(self, defer: bool = False) -> Iterator[FolderState]:
         while True:
-            state = next((s for s in self.folders.values() if s.dirty), None)
+            state = next((s for s in self.folders.values() if s.dirty or (s.pending and not defer)), None)
             if state is None:
                 return
             yield state
 
-    def lint_dirty(self) -> Iterator[tuple[Report, list[Path]]]:
+    def pending(self) -> bool:
+        """Whether some graph's diagnostics came from the command line's cache, its files unread."""
+        return any(state.pending for state in self.folders.values())
+
+    def lint_dirty(self, defer: bool = False) -> Iterator[tuple[Report, list[Path]]]:
         """Lint every graph that changed: per graph, the files whose diagnostics changed and the
-        buffers edited in it since its last lint (their diagnostics are sent even when unchanged)."""
-        for state in self.dirty():
+        buffers edited in it since its last lint (their diagnostics are sent even when unchanged).
+
+        With `defer`, a graph read for the first time takes its diagnostics from the command
+        line's cached verdict when it holds them (the same as checking it: `lint.cached_verdict`)
+        and reads its files later: at the next lint without `defer`."""
+        for state in self.dirty(defer):
             try:
-                changed = self.lint(state)
+                changed = self.lint(state, defer=defer)
             except Exception:
                 logger.warning("%s: linting failed", state.folder.label, exc_info=True)
                 state.dirty = False
@@ -211,34 +222,70 @@ class Session:
             self._touched.difference_update(touched)
             yield changed, touched
 
-    def lint(self, state: FolderState) -> Report:
-        """Lint one graph; return the files whose diagnostics changed (empty tuple: now clean)."""
+    def lint(self, state: FolderState, *, defer: bool = False) -> Report:
+        """Lint one graph; return the files whose diagnostics changed (empty tuple: now clean).
+        `defer`: see `lint_dirty`."""
         state.dirty = False
-        full = state.graph is None
+        first = state.graph is None  # read for the first time (or published from the cache's verdict since)
+        full = first
         if state.rescan:
             state.rescan, full = False, True
             if not state.rescan_disk(self.documents):
                 return self._forget(state)
+        settings = self.settings_of(state)
+        if first and defer:
+            verdict = self._verdict(state, settings)
+            if verdict is not None:
+                state.pending = True
+                return self._reported(state, verdict, configuration_findings(state.problems, settings), None)
+        state.pending = False
         changed, state.changed = state.changed, set()
         read = 0
-        settings = self.settings_of(state)
+        positions: list[int] | None = None
         if not full and all((path in state.index) == state.listed(path, self.documents) for path in changed):
-            state.update(changed)  # the same files: only the changed ones are new
+            positions = state.update(changed)  # the same files: only the changed ones are new
         else:
             read = state.relist(self.documents, _through_cache(settings))
-        parsed = [entry.parsed for entry in state.linted] + refused(state.folder)  # links out: ALM011
         with gc_paused():  # the graph holds no cycles: reference counting frees the last one
-            graph, diagnostics = check(parsed, settings, root=state.folder.root, memo=state.memo, graphs=state.graphs)
+            graph, paths = state.checker.run(state.parsed, settings, state.folder.root, positions)
         # The configuration beside a graph found by its layout, when it cannot be resolved (ALM012).
-        diagnostics += configuration_findings(state.problems, settings)
+        extra = configuration_findings(state.problems, settings)
         if read >= FREEZE_AFTER:
-            gc.collect()  # many files were read: move their parse results out of the collector's way
+            # Many files were read: move their parse results out of the collector's way. (Without
+            # a full collection first: reading leaves no cycles; at 10,000 files one found nothing
+            # to free and took 0.5 s.)
             gc.freeze()
         state.graph = graph
-        changes = state.report(diagnostics)
+        return self._reported(state, state.checker.diagnostics, extra, None if positions is None else paths)
+
+    def _reported(
+        self,
+        state: FolderState,
+        found: Mapping[Path, tuple[Diagnostic, ...]],
+        extra: list[Diagnostic],
+        paths: set[Path] | None,
+    ) -> Report:
+        changes = state.report(found, extra, paths)
         if changes:
             self.generation += 1
         return changes
+
+    def _verdict(self, state: FolderState, settings: Settings) -> dict[Path, tuple[Diagnostic, ...]] | None:
+        """The diagnostics the command line's cache holds for the folder, per file, when every
+        open buffer of it is byte for byte the file on disk (the verdict is about those); None
+        otherwise, or without a cache."""
+        folder = state.folder
+        for path, text in self.documents.items():
+            if state.holds(path) and (path not in state.on_disk or _on_disk(path) != text.encode("utf-8")):
+                return None
+        options = _cache_options(settings)
+        verdict = cached_verdict(folder, settings, options) if options is not None else None
+        if verdict is None:
+            return None
+        grouped: dict[Path, list[Diagnostic]] = {}
+        for diagnostic in verdict:
+            grouped.setdefault(diagnostic.path, []).append(diagnostic)
+        return {path: tuple(items) for path, items in grouped.items()}
 
     def _forget(self, state: FolderState) -> Report:
         logger.info("%s: versions folder no longer exists; clearing its diagnostics", state.folder.label)
@@ -260,11 +307,25 @@ class Session:
                     yield path, diagnostics
 
 
-def _through_cache(settings: Settings) -> CacheCall | None:
-    """How a folder read whole comes through the command line's cache: where the command line
-    would put it (the `cache-dir` setting, ALEMBIC_LINT_CACHE_DIR), unless ALEMBIC_LINT_NO_CACHE."""
+def _cache_options(settings: Settings) -> CacheOptions | None:
+    """The command line's cache as it would use it: where it would put it (the `cache-dir`
+    setting, ALEMBIC_LINT_CACHE_DIR), None with ALEMBIC_LINT_NO_CACHE."""
     if os.environ.get("ALEMBIC_LINT_NO_CACHE", "") not in ("", "0", "false"):
         return None
     environment = os.environ.get("ALEMBIC_LINT_CACHE_DIR")
-    options = CacheOptions(directory=Path(environment) if environment else settings.cache_dir)
+    return CacheOptions(directory=Path(environment) if environment else settings.cache_dir)
+
+
+def _through_cache(settings: Settings) -> CacheCall | None:
+    """How a folder read whole comes through the command line's cache."""
+    options = _cache_options(settings)
+    if options is None:
+        return None
     return lambda folder: parse_folder(folder, options, settings.config_path)
+
+
+def _on_disk(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -11,10 +11,12 @@ from alembic_lint.diagnostics import Diagnostic
 from alembic_lint.discover import ConfigProblem, VersionFolder, list_migration_files
 from alembic_lint.graph import RevisionGraph
 from alembic_lint.graph.incremental import GraphKeeper
-from alembic_lint.lint import FileRuleMemo, parse_files
+from alembic_lint.lint import parse_files
+from alembic_lint.lint import refused as refused_links
 from alembic_lint.parse import Parsed, parse_migration
 from alembic_lint.source import DecodeError, decode_source
 from alembic_lint.sourcefile import SourceTooLarge, read_source
+from alembic_lint_lsp.checker import FolderCheck
 
 Report = dict[Path, tuple[Diagnostic, ...]]
 CacheCall = Callable[[VersionFolder], list[Parsed]]  # a folder's facts through the CLI's cache
@@ -79,16 +81,21 @@ class FolderState:
     paths: list[Path] = field(default_factory=list)
     index: dict[Path, int] = field(default_factory=dict)
     linted: list[Entry] = field(default_factory=list)
+    parsed: list[Parsed] = field(default_factory=list)  # what is linted: `linted`'s, then the links refused
     changed: set[Path] = field(default_factory=set)
     on_disk: frozenset[Path] = frozenset()
-    # The file rules' findings for unchanged files; forgotten when files come or go on disk,
-    # since a rule such as ALM201 also looks at the project's folders.
-    memo: FileRuleMemo = field(default_factory=FileRuleMemo)
-    # The graph across edits: updated for what an edit changed instead of built again.
-    graphs: GraphKeeper = field(default_factory=GraphKeeper)
+    # The diagnostics across edits, file by file, and the graph, updated for what an edit changed.
+    checker: FolderCheck = field(default_factory=FolderCheck)
+    extra: frozenset[Path] = frozenset()  # the files of the last configuration findings (ALM012)
+    # The diagnostics came from the command line's cached verdict; the files are not read yet.
+    pending: bool = False
 
     def __post_init__(self) -> None:
         self.on_disk = frozenset(self.folder.files)
+
+    @property
+    def graphs(self) -> GraphKeeper:
+        return self.checker.graphs
 
     @property
     def refused(self) -> frozenset[Path]:
@@ -135,12 +142,16 @@ class FolderState:
             entry = self.entries[path] = read_entries([path])[0]
         return entry
 
-    def update(self, changed: set[Path]) -> None:
-        """Replace the changed files' parse results (the graph keeper then sees which changed)."""
+    def update(self, changed: set[Path]) -> list[int]:
+        """Replace the changed files' parse results; return their positions."""
+        positions = []
         for path in changed:
             position = self.index.get(path)
             if position is not None:  # else neither listed before nor now (a closed, never saved buffer)
-                self.linted[position] = self.entry(path)
+                entry = self.linted[position] = self.entry(path)
+                self.parsed[position] = entry.parsed
+                positions.append(position)
+        return positions
 
     def relist(self, documents: Mapping[Path, str], cache: CacheCall | None = None) -> int:
         """List the files in alembic's order (what is on disk plus unsaved open buffers), reading
@@ -161,7 +172,8 @@ class FolderState:
         self.paths = paths
         self.index = {path: position for position, path in enumerate(paths)}
         self.linted = [self.entries[path] for path in paths]
-        self.memo = FileRuleMemo()
+        self.parsed = [entry.parsed for entry in self.linted] + refused_links(folder)  # links out: ALM011
+        self.checker.forget()
         return len(missing)
 
     def rescan_disk(self, documents: Mapping[Path, str]) -> bool:
@@ -181,16 +193,28 @@ class FolderState:
                 del self.entries[path]
         return True
 
-    def report(self, diagnostics: list[Diagnostic]) -> Report:
-        """Keep a lint's diagnostics; return the files whose diagnostics changed (empty tuple: now clean)."""
+    def report(
+        self, found: Mapping[Path, tuple[Diagnostic, ...]], extra: list[Diagnostic], paths: set[Path] | None = None
+    ) -> Report:
+        """Take a check's diagnostics per file (`found`), with `extra` (about the configuration)
+        after them; return the files whose diagnostics changed (empty tuple: now clean).
+        `paths`: the only files whose diagnostics in `found` may have changed (None: any)."""
         grouped: dict[Path, list[Diagnostic]] = {}
-        for diagnostic in diagnostics:
+        for diagnostic in extra:
             grouped.setdefault(diagnostic.path, []).append(diagnostic)
-        current = {path: tuple(items) for path, items in grouped.items()}
+        candidates = self.extra | grouped.keys()
+        candidates |= self.reported | found.keys() if paths is None else paths
+        self.extra = frozenset(grouped)
         changed: Report = {}
-        for path in self.reported | set(current):
-            if self.diagnostics.get(path, ()) != current.get(path, ()):
-                changed[path] = current.get(path, ())
-        self.diagnostics = current
-        self.reported = set(current)
+        for path in candidates:
+            current = found.get(path, ()) + tuple(grouped.get(path, ()))
+            if self.diagnostics.get(path, ()) == current:
+                continue
+            changed[path] = current
+            if current:
+                self.diagnostics[path] = current
+                self.reported.add(path)
+            else:
+                self.diagnostics.pop(path, None)
+                self.reported.discard(path)
         return changed

@@ -139,6 +139,24 @@ async def test_columns_use_the_negotiated_encoding(client: LanguageClient, tmp_p
     assert as_json(client, hover.range) == expected[b2][0]["range"]
 
 
+async def test_a_folder_the_command_line_checked_opens_with_its_findings_and_its_graph(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """The server publishes what the command line's cache holds for the unchanged folder, then
+    reads the folder: the graph is there for the next request."""
+    import io
+
+    from alembic_lint.cli import main
+
+    b2, c3 = forked(tmp_path)
+    assert main([str(tmp_path)], io.StringIO(), io.StringIO()) == 1  # two heads; the cache is left behind
+    open_file(client, b2)
+    await diagnostics(client, two_heads(b2, c3))
+    on_a1 = types.TextDocumentIdentifier(uri(b2)), types.Position(11, 18)  # inside 'a1' of down_revision
+    hover = await client.text_document_hover_async(types.HoverParams(*on_a1))
+    assert hover is not None and hover.contents.value.startswith("**a1**")  # type: ignore[union-attr]
+
+
 async def test_hover_definition_and_references_follow_the_graph(client: LanguageClient, tmp_path: Path) -> None:
     versions = script_dir(tmp_path)
     a1 = write(versions, "a1", None, message="create users")

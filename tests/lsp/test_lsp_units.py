@@ -172,6 +172,7 @@ def test_an_edit_keeps_the_graph_and_an_edit_of_down_revision_moves_its_edges(tm
     assert state.graph is graph  # down_revision changed: its edges moved, not built again
     assert (state.graphs.built, state.graphs.updated) == (1, 2)
     assert state.graph.heads == ("b2",) and state.graph.nodes["c3"].children == ["b2"]
+    assert (state.checker.whole, state.checker.partial) == (1, 2)  # both edits: file by file
 
 
 def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
@@ -274,3 +275,65 @@ def test_a_folder_read_through_the_command_lines_cache_gives_the_same_diagnostic
     assert opened() == without
     assert [name for name in parses if name in names] == [newest.name]  # the others came from the cache
     assert sorted({d.code for items in without.values() for d in items}) == ["ALM001", "ALM301"]
+
+
+def test_a_folder_the_command_line_checked_is_published_from_its_verdict_then_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    """Opening a file of a folder the command line has checked, unchanged since, publishes the
+    diagnostics its cache holds (a check of exactly those files) before reading any file; the
+    next lint reads the folder and finds the same. A buffer unlike the file on disk, or a file
+    changed since, is checked the usual way."""
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE", raising=False)
+    root = tmp_path / "project"
+    generate(root, 40, heads=2, seed=5)
+    files = sorted((root / "migrations" / "versions").iterdir())
+    newest, names = files[-1], {path.name for path in files}
+
+    def session_for(text: str) -> tuple[Session, FolderState]:
+        session = Session(lambda folder: Settings())
+        state = session.open(newest, text)
+        assert state is not None
+        return session, state
+
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    session, state = session_for(newest.read_text())
+    list(session.lint_dirty(defer=True))
+    full = dict(state.diagnostics)  # without a cache: read and checked
+    assert not state.pending and sorted({d.code for items in full.values() for d in items}) == ["ALM001", "ALM301"]
+    monkeypatch.delenv("ALEMBIC_LINT_NO_CACHE")
+    assert main([str(root)], io.StringIO(), io.StringIO()) == 1  # the command line leaves its cache
+    parses.clear()
+    session, state = session_for(newest.read_text())
+    published: dict[Path, tuple[Diagnostic, ...]] = {}
+    for changed, touched in session.lint_dirty(defer=True):
+        published.update(changed)
+        assert touched == [newest]
+    assert (state.pending, state.graph, published, state.diagnostics) == (True, None, full, full)
+    assert [name for name in parses if name in names] == [newest.name]  # the buffer only
+    assert session.pending()
+    assert list(session.lint_dirty()) == [({}, [])]  # read now (through the cache): the same
+    assert (state.pending, session.pending(), state.diagnostics) == (False, False, full)
+    assert state.graph is not None and len(state.graph.nodes) == 40
+
+    edited = newest.read_text() + "\n"
+    session, state = session_for(edited)  # unsaved: the verdict is not about this text
+    list(session.lint_dirty(defer=True))
+    assert not state.pending and state.graph is not None and state.diagnostics == full
+    newest.write_text(edited)  # saved: the verdict is about the file before
+    session, state = session_for(edited)
+    list(session.lint_dirty(defer=True))
+    assert not state.pending and state.graph is not None and state.diagnostics == full
+    # Only a folder read for the first time: after a save (the folder listed again), a file
+    # changed on disk is read, whatever verdict the command line left since.
+    other = files[0]
+    other.write_text(other.read_text() + "\n\ndef upgrade():\n    pass\n")  # its upgrade() is now empty
+    assert main([str(root)], io.StringIO(), io.StringIO()) == 1
+    session.saved(newest, rescan=True)
+    list(session.lint_dirty(defer=True))
+    assert not state.pending
+    list(session.lint_dirty())
+    monkeypatch.setenv("ALEMBIC_LINT_NO_CACHE", "1")
+    fresh, fresh_state = session_for(newest.read_text())
+    list(fresh.lint_dirty())
+    assert state.diagnostics == fresh_state.diagnostics != full
