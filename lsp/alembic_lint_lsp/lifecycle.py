@@ -14,7 +14,7 @@ from alembic_lint_lsp.settings import SECTION
 logger = logging.getLogger("alembic_lint_lsp")
 
 WATCH_ID = "alembic-lint-watched-files"
-WATCHED = ("**/*.py", "**/alembic.ini", "**/pyproject.toml", "**/alembic-lint.toml", "**/versions")
+WATCHED = ("**/*.py", "**/alembic.ini", "**/pyproject.toml", "**/alembic-lint.toml", "**/script.py.mako", "**/versions")
 CONFIG_TIMEOUT = 10.0  # seconds to wait for the client's settings before linting without them
 
 

@@ -31,6 +31,7 @@ from alembic_lint.lint import cached_verdict, configuration_findings, parse_fold
 from alembic_lint.parallel import gc_paused
 from alembic_lint.plan import Plan, plan_buffer
 from alembic_lint.settings import Settings
+from alembic_lint.template import TEMPLATE_NAME
 from alembic_lint_lsp.state import CacheCall, FolderState, Report, buffer_entry, read_text
 
 logger = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ class Session:
 
     def saved(self, path: Path, *, rescan: bool) -> FolderState | None:
         """A buffer was written. Without file watching, the folder is re-listed from disk."""
+        if path.name == TEMPLATE_NAME:
+            return next(iter(self._template_changed(path)), None)
         state = self.folder_of(path)
         if state is not None and rescan:
             state.rescan = state.dirty = True
@@ -156,6 +159,9 @@ class Session:
         self._outside.clear()  # a new env.py or config can put files into a folder
         if path.name in CONFIG_FILES:
             return self.reload()
+        if path.name == TEMPLATE_NAME:
+            self._template_changed(path)
+            return {}
         for state in self.folders.values():
             if state.touches(path):
                 if path not in self.documents:
@@ -186,6 +192,17 @@ class Session:
         if cleared:
             self.generation += 1
         return cleared
+
+    def _template_changed(self, path: Path) -> list[FolderState]:
+        """The `script.py.mako` at `path` was written: the file rules that follow the template
+        (ALM101, ALM102, ALM104, ALM201's imports) look at every file of its folders again."""
+        changed = [
+            state for state in self.folders.values() if path.parent in (state.folder.root, state.folder.root.parent)
+        ]
+        for state in changed:
+            state.checker.forget()
+            state.dirty = True
+        return changed
 
     def invalidate_all(self) -> None:
         """Settings changed: every graph is linted again (parse results are kept)."""

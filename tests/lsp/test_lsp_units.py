@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import migration_source
 from lsp_support import ENV, forked, script_dir, write
 
 from alembic_lint.cli import main
@@ -187,6 +188,30 @@ def test_session_forgets_a_folder_that_disappears(tmp_path: Path) -> None:
     session.disk_changed(versions)
     assert session.lint(state) == {b2: (), c3: ()}
     assert session.folders == {}
+
+
+@pytest.mark.parametrize("how", ["watched", "saved"])
+def test_a_changed_template_is_followed(tmp_path: Path, how: str) -> None:
+    """The template decides whether a missing downgrade() is reported (ALM101): the session
+    checks every file again when it is written, reported by file watching or by a save."""
+    versions = script_dir(tmp_path)
+    a1 = versions / "a1.py"
+    a1.write_text(migration_source("a1", None).split("\n\n\ndef downgrade():")[0] + "\n")
+    template = versions.parent / "script.py.mako"
+    template.write_text("def upgrade():\n    ${upgrades if upgrades else 'pass'}\n")  # upgrade-only project
+    session = Session(lambda folder: Settings())
+    state = session.open(a1, a1.read_text())
+    assert state is not None and session.lint(state) == {}
+
+    template.write_text(template.read_text() + "\n\ndef downgrade():\n    pass\n")
+    if how == "watched":
+        assert session.disk_changed(template) == {}
+    else:
+        assert session.saved(template, rescan=False) is state
+    found = session.lint(state)
+    expected = check([state.entries[a1].parsed], Settings(), root=state.folder.root)[1]
+    assert [d.code for d in expected] == ["ALM101"]
+    assert found == {a1: tuple(expected)}
 
 
 # -- the subcommand ------------------------------------------------------------------------
