@@ -21,9 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     if args == ["--version"]:
         sys.stdout.write(f"alembic-lint {__version__}\n")
         return 0
-    from alembic_lint.cli import main as run
+    from alembic_lint import cli
 
-    code = run(args)
+    cli.KEEP_RESULTS = argv is None  # the process ends at once after it: nothing need be freed
+    code = cli.main(args)
     if argv is None:
         _leave(code)
     return code

@@ -71,6 +71,8 @@ class LintResult:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
+        if len(self.folders) == 1 and not self.configuration:
+            return list(self.folders[0].diagnostics)  # sorted already (`check`, or the cached verdict)
         found = [d for f in self.folders for d in f.diagnostics] + self.configuration
         return sorted(found, key=Diagnostic.sort_key)
 

@@ -27,15 +27,17 @@ from alembic_lint.parse import Parsed, ParseFailure, parse_migration, read_file,
 FileKey = tuple[int, int, bytes]  # size, mtime_ns, content digest: what the cache compares
 
 # Below this many files, parsing is serial. Measured with benchmarks/crossover.py on the
-# 2-core benchmark machine (2026-11-21, medians of 7, one worker against serial parsing in
-# the same process). With both cores idle: 25 files 0.37x, 50 0.55x, 100 0.94x, 150 1.45x,
-# 200 1.41x, 300 1.56x, 500 1.43x, 2,000 1.71x: the crossover lies between 100 and 150
-# files (a fork, copy-on-write faults and pickling the worker's facts cost about 20 ms).
-# With the other core busy (other processes running), two processes were slower at every
-# size (0.70-0.78x): `idle_cpus` keeps those runs serial.
-PARALLEL_MIN_FILES = 200
-# Each worker gets at least this many files, so a 300-file folder does not fork 16 workers.
-_MIN_SHARE = 120
+# 2-core benchmark machine (one worker against serial parsing in the same process, medians
+# of 7, both cores idle). 2026-11-21, generated files (1.1 kB): 100 files 0.94x, 150 1.45x,
+# 300 1.56x, 2,000 1.71x. 2026-12-01, generated: 50 0.86x, 100 1.17x, 150 1.04x, 200 1.26x,
+# 500 1.32x; superset's (2.5 kB a file): 50 0.92x, 75 0.90x, 100 1.24x, 150 1.29x, 344 1.33x.
+# Two processes pay once the serial work is about 30 ms (a fork, copy-on-write faults and
+# pickling the worker's facts cost about 20 ms): about 100 files of either kind (larger files
+# cost less per byte to parse, so a threshold in bytes fits no better). With the other core
+# busy, two processes were slower at every size (0.70-0.78x): `idle_cpus` keeps those runs serial.
+PARALLEL_MIN_FILES = 100
+# Each worker gets at least this many files, so a 300-file folder does not fork 6 workers.
+_MIN_SHARE = 50
 # Files per message from a worker: small enough to balance the load finely, large enough
 # that pickling and the pipe cost little per file.
 _CHUNK_MIN, _CHUNK_MAX = 16, 64
@@ -100,6 +102,12 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+# /proc/loadavg is read this many times and the fewest running tasks count: right after this
+# process started, a task woken for a moment (measured on the project machine: in half of the
+# reads, with the CPUs otherwise idle) is no busy CPU; a process that computes runs in every read.
+_LOAD_SAMPLES = 5
+
+
 def idle_cpus() -> int:
     """CPUs not busy with other processes right now: the number we may use minus the tasks
     other than this one that are running (Linux's /proc/loadavg "running/total" field;
@@ -108,7 +116,11 @@ def idle_cpus() -> int:
     cpus = cpu_count()
     try:
         with open("/proc/loadavg", "rb") as handle:
-            running = int(handle.read().split()[3].split(b"/")[0])
+            samples = []
+            for _ in range(_LOAD_SAMPLES):
+                handle.seek(0)  # procfs makes the line again on each read from the start
+                samples.append(int(handle.read().split()[3].split(b"/")[0]))
+        running = min(samples)
     except (OSError, ValueError, IndexError):
         return cpus
     return max(1, cpus - max(0, running - 1))

@@ -430,8 +430,27 @@ def function_notes(
                 comments.append(token.string.rstrip())
     except (tokenize.TokenError, SyntaxError, StopIteration):
         pass  # a line cut inside the signature: the comments found so far
-    docstring = ast.get_docstring(node, clean=True)
-    return tuple(comments), docstring
+    return tuple(comments), docstring_of(node)
+
+
+def docstring_of(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """`ast.get_docstring(node, clean=True)`, without the `inspect` module it imports for
+    `cleandoc` (3 ms, more than the rest of a small folder's extraction)."""
+    if not (node.body and isinstance(node.body[0], ast.Expr)):
+        return None
+    value = node.body[0].value
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    lines = value.value.expandtabs().split("\n")  # inspect.cleandoc's rules
+    margin = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()), default=None)
+    lines[0] = lines[0].lstrip()
+    if margin is not None:
+        lines[1:] = [line[margin:] for line in lines[1:]]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 class _Extractor:

@@ -3,6 +3,7 @@
     pip install -r benchmarks/requirements.txt    # the peers: alembic, zdm 0.9.1
     python benchmarks/run.py                      # superset's folder, 1,000 and 10,000 generated: ~4 min
     python benchmarks/run.py --quick              # a smoke run (CI runs it): small folders, 2 rounds
+    python benchmarks/run.py --baseline ../main   # and another checkout's alembic-lint, in the same rounds
 
 Cases: superset's real migrations (benchmarks/realworld.py downloads them once; skipped
 with the reason when that fails), folders of 1,000 and 10,000 generated migrations
@@ -16,6 +17,11 @@ that run leaves). A case runs its commands interleaved, round after round (A B C
 so a change in the machine's speed hits every command alike; a figure is the median over
 the rounds and its min-max spread, a ratio the median of the per-round ratios. Peak memory
 (the largest single process, as GNU time reports it) comes from one more run per command.
+
+With `--baseline DIR`, the alembic-lint of another checkout (DIR on PYTHONPATH, the same
+console script and interpreter) runs cold and warm in the same rounds, with its own cache,
+and a last table gives its times beside this checkout's and their per-round ratios: a
+before/after that the machine's changing speed does not skew.
 
 Before timing, each generated folder is checked: alembic and alembic-lint must agree on its
 heads, and the cold, first and warm runs of alembic-lint must print the same report.
@@ -52,6 +58,7 @@ ALEMBIC_HEADS = (
 
 # Labels shared by the cases, the summary and the goals.
 COLD, FIRST, WARM = "alembic-lint cold (--no-cache)", "alembic-lint first run (writes cache)", "alembic-lint warm"
+BASE_COLD, BASE_WARM = "baseline cold (--no-cache)", "baseline warm"
 EDITED = "alembic-lint warm, 1 file edited"
 ZDM = "zdm"
 ALEMBIC_FIRST, ALEMBIC_PYC = "alembic get_heads(), no __pycache__", "alembic get_heads(), its __pycache__"
@@ -69,6 +76,7 @@ class Command:
     argv: list[str]
     before: Callable[[], None] | None = None  # run before each timed run (clear a cache...)
     rounds: int | None = None  # fewer rounds than the case (slow peers)
+    env: dict[str, str] | None = None  # instead of the case's (the baseline's PYTHONPATH)
     seconds: dict[int, float] = field(default_factory=dict)  # round -> wall seconds
     cpu: dict[int, float] = field(default_factory=dict)  # round -> user + system seconds
     peak_mb: float | None = None
@@ -168,13 +176,13 @@ def run_case(case: Case, rounds: int) -> Case:
                 continue
             if command.before is not None:
                 command.before()
-            result = checked(command.argv, case.cwd, case.env)
+            result = checked(command.argv, case.cwd, command.env or case.env)
             command.seconds[r] = result.wall
             command.cpu[r] = result.cpu
     for command in case.commands:
         if command.before is not None:
             command.before()
-        command.peak_mb = peak_mb(command.argv, case.cwd, case.env)
+        command.peak_mb = peak_mb(command.argv, case.cwd, command.env or case.env)
         peak = f"{command.peak_mb:6.1f} MB" if command.peak_mb is not None else "  n/a (no GNU time)"
         print(
             f"  {command.label:<40} median {command.median:7.3f} s  ({command.spread})"
@@ -193,6 +201,7 @@ class Tools:
     zdm_missing: str  # why zdm is not there
     alembic: str | None  # its version
     alembic_missing: str
+    baseline: Path | None = None  # another checkout, timed beside this one (--baseline)
 
 
 def find_tools(env: dict[str, str]) -> Tools:
@@ -231,6 +240,22 @@ def lint_commands(case: Case, tools: Tools, target: str, cache: Path) -> None:
     reports = [checked(argv, case.cwd, case.env).stdout for argv in ([*lint, "--no-cache"], lint, lint)]
     if len(set(reports)) != 1:
         raise SystemExit(f"{case.name}: alembic-lint's report differs between the cold, first and warm runs")
+    if tools.baseline is not None:
+        base_cache = cache.with_name(f"{cache.name}-baseline")
+        env = {
+            **case.env,
+            "ALEMBIC_LINT_CACHE_DIR": str(base_cache),
+            "PYTHONPATH": os.pathsep.join([str(tools.baseline), *filter(None, [os.environ.get("PYTHONPATH")])]),
+        }
+        shutil.rmtree(base_cache, ignore_errors=True)
+
+        def refresh() -> None:  # its cache up to date (another command may have edited a file since)
+            checked(lint, case.cwd, env)
+
+        case.commands += [
+            Command(BASE_COLD, [*lint, "--no-cache"], env=env),
+            Command(BASE_WARM, lint, refresh, env=env),
+        ]
 
 
 def zdm_command(case: Case, tools: Tools, target: str) -> None:
@@ -328,6 +353,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="rounds per case (default 7; 5 at 10,000; quick 2)")
     parser.add_argument("--no-superset", action="store_true", help="skip the real folder")
     parser.add_argument("--data", type=Path, help="where to generate folders (default: a temporary folder)")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="another checkout whose alembic-lint runs in the same rounds"
+    )
     args = parser.parse_args()
     sizes = args.sizes if args.sizes is not None else ([50, 300] if args.quick else [1000, 10000])
     root = Path(tempfile.mkdtemp(prefix="alembic-lint-bench-", dir=args.data))
@@ -336,6 +364,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as users run: bytecode is written once, then loaded
     env.pop("ALEMBIC_LINT_NO_CACHE", None)
     tools = find_tools(env)
+    tools.baseline = args.baseline.resolve() if args.baseline else None
     zdm_version = checked([tools.zdm, "--version"], root, env).stdout.decode().strip() if tools.zdm else "missing"
     print(
         f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, load {load()}; "
@@ -416,11 +445,29 @@ def report(cases: list[Case], skipped: dict[str, str]) -> None:
             print(f"| {case.name} | {c.label} | {len(c.seconds)} | {c.median:.3f} | {c.spread} | {cpu:.3f} | {peak} |")
         for label, why in case.skipped.items():
             print(f"| {case.name} | {label} | 0 | skipped: {why} ||||")
+    baseline(cases)
     print(
         "\nLoad average (1, 5, 15 min) before / after each case: "
         + "; ".join(f"{case.name} {case.load[0]} / {case.load[1]}" for case in cases)
     )
     goals(cases)
+
+
+def baseline(cases: list[Case]) -> None:
+    """The baseline checkout's cold and warm runs beside this one's (with --baseline)."""
+    timed = [case for case in cases if case.get(BASE_COLD)]
+    if not timed:
+        return
+    print("\nAgainst the baseline checkout, in the same rounds (its time / this one's, per round: above 1x faster)\n")
+    print("| case | baseline cold | cold | ratio (CPU) | baseline warm | warm | ratio (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for case in timed:
+        cold = f"{_x(case.ratio(BASE_COLD, COLD))} ({_x(case.ratio(BASE_COLD, COLD, cpu=True))})"
+        warm = f"{_x(case.ratio(BASE_WARM, WARM))} ({_x(case.ratio(BASE_WARM, WARM, cpu=True))})"
+        print(
+            f"| {case.name} | {_s(case.get(BASE_COLD))} | {_s(case.get(COLD))} | {cold} "
+            f"| {_s(case.get(BASE_WARM))} | {_s(case.get(WARM))} | {warm} |"
+        )
 
 
 def goals(cases: list[Case]) -> None:

@@ -28,7 +28,7 @@ from alembic_lint.cache.key import log_debug, mac, mac_of_pieces
 from alembic_lint.cache.unpickle import load_plain
 
 MAGIC = b"alembic-lint cache\n"
-SCHEMA = 2  # bump when the layout of the cache file changes
+SCHEMA = 3  # bump when the layout of the cache file changes
 HEADER = struct.Struct("<19sI8s16sQQ32s32s")
 # A 10,000-file folder's index is about 1.3 MB and its facts 17 MB: these bounds leave
 # room for folders fifty times that, and are what a cache can cost in memory at most.

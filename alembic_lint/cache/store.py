@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic_lint import diagnostics, parse
+from alembic_lint import parse
 from alembic_lint.cache.fileformat import CacheFile, Entry, Signer, write_cache_file
 from alembic_lint.cache.fingerprint import fingerprint
 from alembic_lint.cache.key import cache_key
 from alembic_lint.cache.options import CacheOptions
 from alembic_lint.cache.paths import cache_directory, cache_path, folder_identity
 from alembic_lint.cache.unpickle import load_facts
+from alembic_lint.cache.verdict import dump_verdict, load_verdict
 from alembic_lint.parallel import FileKey, digest, parse_many
 from alembic_lint.parse import Parsed
 
@@ -65,6 +66,7 @@ class FolderCache:
         self.keys: list[FileKey | None] = []
         self.slots: list[int | None] = []
         self.fresh: dict[int, Parsed] = {}  # index -> facts parsed during the probe
+        self.names = [str(path) for path in folder.files]  # what the index and the verdict key name files by
         self._probe()
         self._parsed: list[Parsed] | None = None
 
@@ -74,8 +76,7 @@ class FolderCache:
         racy_after = self.container.written - RACY_NS
         by_content = self.options.check == "hash"
         entries, keys, slots, stat = self.container.entries, self.keys, self.slots, os.stat
-        for index, path in enumerate(self.folder.files):
-            name = str(path)
+        for index, (path, name) in enumerate(zip(self.folder.files, self.names, strict=True)):
             entry = entries.get(name)
             key: FileKey | None = None
             slot: int | None = None
@@ -107,7 +108,7 @@ class FolderCache:
         if any(key is None for key in self.keys):
             return None
         salt = repr(self.history()) if history and self.history is not None else ""
-        names = "\0".join([self.settings_key, salt, str(self.folder.root), *map(str, self.folder.files)])
+        names = "\0".join([self.settings_key, salt, str(self.folder.root), *self.names])
         contents = b"".join(key[2] for key in self.keys if key is not None)  # 16 bytes each
         return digest(names.encode("utf-8", "surrogateescape") + b"\0" + contents)
 
@@ -120,13 +121,7 @@ class FolderCache:
             key = self.verdict_key(history=True)
         if key is None or key != self.verdict[0]:
             return None
-        try:
-            loaded = load_facts(self.verdict[1])
-        except Exception:
-            return None
-        if not isinstance(loaded, list) or not all(isinstance(d, diagnostics.Diagnostic) for d in loaded):
-            return None
-        return loaded
+        return load_verdict(self.verdict[1], self.folder.files, fixes=self.options.fixes)
 
     def parsed(self) -> list[Parsed]:
         """Every file's facts, in order: from the cache where valid, parsed now where not."""
@@ -165,14 +160,14 @@ class FolderCache:
         if found is not None:
             key = self.verdict_key(history)
             if key is not None and (verdict is None or verdict[0] != key):
-                verdict = (key, pickle.dumps(list(found), protocol=pickle.HIGHEST_PROTOCOL))
+                verdict = (key, dump_verdict(found, self.folder.files))
                 self.dirty = True
         if not self.dirty or self.signer is None:
             return
         parsed = self._parsed
         entries: dict[str, Entry] = {}
         facts: list[bytes | memoryview] = []
-        for index, (path, key, slot) in enumerate(zip(self.folder.files, self.keys, self.slots, strict=True)):
+        for index, (name, key, slot) in enumerate(zip(self.names, self.keys, self.slots, strict=True)):
             if key is None:
                 continue  # unreadable: try again next time
             blob = self.container.facts(slot) if slot is not None else None
@@ -180,7 +175,7 @@ class FolderCache:
                 if parsed is None:
                     continue
                 blob = pickle.dumps(parsed[index], protocol=pickle.HIGHEST_PROTOCOL)
-            entries[str(path)] = (key[0], key[1], key[2], len(facts))
+            entries[name] = (key[0], key[1], key[2], len(facts))
             facts.append(blob)
         write_cache_file(self.path, self.signer, self.stamp, time.time_ns(), entries, verdict, facts)
 

@@ -9,12 +9,14 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alembic_lint.boundary import Boundary
 
+_NAME = attrgetter("name")  # a DirEntry's name, read in C: the key sorting 10,000 entries
 # alembic's `_only_source_rev_file`: what counts as a migration file.
 MIGRATION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 
@@ -96,7 +98,7 @@ def _walk(
         folder = stack.pop()
         try:
             with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
+                entries = sorted(scan, key=_NAME)
         except OSError as exc:
             if unlisted is not None and not isinstance(exc, FileNotFoundError):
                 unlisted.append((Path(folder), exc.strerror or str(exc)))

@@ -39,11 +39,12 @@ def graphs(spec: ScriptSpec, facts: Facts) -> list[VersionFolder]:
     """The revision graphs of one script directory (one, unless subfolders form separate trees)."""
     if spec.recursive:
         return [_graph(spec, spec.locations, True)]
-    top = list_migration_files(spec.locations, False, boundary=spec.boundary)
+    whole = _graph(spec, spec.locations, False)  # the top level: the graph itself when no subfolder is a unit
+    top = whole.files
     inside = [loc for loc in spec.locations if spec.boundary is None or spec.boundary.outside(loc) is None]
     units = [unit for location in inside for unit in _units(location, spec)]
     if not units:
-        return [_graph(spec, spec.locations, False)]
+        return [whole]
     every = top + tuple(path for unit in units for path in unit.files)
     joined, trees, dropped = _group(top, units, dict(zip(every, facts(spec, every), strict=True)))
     if not top and not joined and len(trees) <= 1:  # at most one tree below an empty top level: the graph
@@ -83,10 +84,10 @@ def _units(location: Path, spec: ScriptSpec) -> list[_Unit]:
     """The first-level subfolders of a location that hold .py files, as alembic would walk them."""
     try:
         with os.scandir(location) as scan:
-            folders = sorted(
+            folders = sorted(  # a link to a folder is no unit: `is_dir(follow_symlinks=False)`, from readdir alone
                 entry.name
                 for entry in scan
-                if not entry.name.endswith("__pycache__") and not entry.is_symlink() and entry.is_dir()
+                if entry.is_dir(follow_symlinks=False) and not entry.name.endswith("__pycache__")
             )
     except OSError:
         return []

@@ -9,10 +9,11 @@ are bound there, so every formatter has the same `Formatter` signature.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import partial
 from importlib import import_module
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from alembic_lint.boundary import Boundary, boundary_for
 from alembic_lint.diagnostics import Diagnostic
@@ -28,6 +29,34 @@ def display_path(path: Path, cwd: Path) -> str:
         return str(path.absolute().relative_to(cwd))
     except ValueError:
         return str(path.absolute())
+
+
+def path_display(cwd: Path) -> Callable[[Path], str]:
+    """`display_path` against one `cwd`, for the many paths of a report.
+
+    On POSIX, with `cwd` the process's current folder, it is string work on pathlib's own
+    normalised strings: a relative path is shown as it is, an absolute one loses the `cwd/`
+    prefix. It gives `display_path`'s answer (pathlib compares the same components) without
+    building two paths per finding, which was a sixth of a warm run with 6,600 findings.
+    """
+    here = str(cwd)
+    if os.name != "posix" or not isinstance(cwd, PurePosixPath) or here != os.getcwd():
+        return partial(_display_path_of, cwd)
+    prefix = here if here.endswith("/") else here + "/"
+
+    def show(path: Path) -> str:
+        text = str(path)
+        if not text.startswith("/"):
+            return text
+        if text == here:
+            return "."
+        return text[len(prefix) :] if text.startswith(prefix) else text
+
+    return show
+
+
+def _display_path_of(cwd: Path, path: Path) -> str:
+    return display_path(path, cwd)
 
 
 def posix_path(path: Path, cwd: Path) -> str:
@@ -91,6 +120,14 @@ _FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "junit": ("junit", "format_junit", ("files",)),
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(_FORMATTERS)
+# The formats that show the diagnostics' fixes (a fix's title, its edits). The others never read
+# `Diagnostic.fix`: a warm run for them loads the cached findings without their fixes.
+_SHOW_FIXES = frozenset({"full", "sarif"})
+
+
+def shows_fixes(name: str) -> bool:
+    """True when the output format `name` shows fixes (see `_SHOW_FIXES`)."""
+    return name in _SHOW_FIXES
 
 
 def formatter(
@@ -141,6 +178,8 @@ __all__ = [
     "display_path",
     "formatter",
     "formatters",
+    "path_display",
     "posix_path",
+    "shows_fixes",
     "summary",
 ]

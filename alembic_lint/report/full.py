@@ -22,7 +22,7 @@ from typing import TextIO
 
 from alembic_lint.boundary import Boundary
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.report import SourceLines, display_path
+from alembic_lint.report import SourceLines, path_display
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -76,9 +76,10 @@ def format_full(
     paint = _Paint(color)
     sources = SourceLines(boundary)
     blocks = []
+    show = path_display(cwd)
     for d in diagnostics:
         style = _RED if d.severity == "error" else _YELLOW
-        location = f"{display_path(d.path, cwd)}:{d.span.line}:{d.span.col + 1}:"
+        location = f"{show(d.path)}:{d.span.line}:{d.span.col + 1}:"
         lines = [f"{paint(_BOLD, location)} {paint(style, d.code)} [{d.name}] {d.message}"]
         text = sources.line(d.path, d.span.line)
         if text is not None:
@@ -94,7 +95,7 @@ def format_full(
         if d.fix is not None:
             lines.append(f"{gutter} {paint(_CYAN, '= help:')} {d.fix.title}")
         for related in d.related:
-            where = f"{display_path(related.path, cwd)}:{related.span.line}:{related.span.col + 1}"
+            where = f"{show(related.path)}:{related.span.line}:{related.span.col + 1}"
             lines.append(f"{gutter} {paint(_CYAN, '= note:')} {where}: {related.message}")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)

@@ -7,16 +7,17 @@ renamed or removed."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.report import display_path
+from alembic_lint.report import path_display
 
 
-def diagnostic_to_dict(d: Diagnostic, cwd: Path) -> dict[str, object]:
+def diagnostic_to_dict(d: Diagnostic, cwd: Path, show: Callable[[Path], str] | None = None) -> dict[str, object]:
+    """`show`: `path_display(cwd)`, made once for many diagnostics."""
     return {
-        "path": display_path(d.path, cwd),
+        "path": (show or path_display(cwd))(d.path),
         "line": d.span.line,
         "column": d.span.col + 1,
         "end_line": d.span.end_line,
@@ -29,9 +30,11 @@ def diagnostic_to_dict(d: Diagnostic, cwd: Path) -> dict[str, object]:
 
 
 def format_json(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
-    return json.dumps([diagnostic_to_dict(d, cwd) for d in diagnostics], indent=2) + "\n"
+    show = path_display(cwd)
+    return json.dumps([diagnostic_to_dict(d, cwd, show) for d in diagnostics], indent=2) + "\n"
 
 
 def format_json_lines(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
     """One JSON object per line, with the same fields as `format_json`."""
-    return "".join(json.dumps(diagnostic_to_dict(d, cwd)) + "\n" for d in diagnostics)
+    show = path_display(cwd)
+    return "".join(json.dumps(diagnostic_to_dict(d, cwd, show)) + "\n" for d in diagnostics)

@@ -8,16 +8,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.report import display_path
+from alembic_lint.report import path_display
 from alembic_lint.report.text import format_text
 
 
 def format_junit(diagnostics: Sequence[Diagnostic], cwd: Path, *, files: Sequence[Path] = ()) -> str:
     import xml.etree.ElementTree as ET  # only this format needs it
 
-    by_file: dict[str, list[Diagnostic]] = {display_path(path, cwd): [] for path in files}
+    show = path_display(cwd)
+    by_file: dict[str, list[Diagnostic]] = {show(path): [] for path in files}
     for d in diagnostics:
-        by_file.setdefault(display_path(d.path, cwd), []).append(d)
+        by_file.setdefault(show(d.path), []).append(d)
     failures = sum(1 for found in by_file.values() if found)
     counts = {"tests": str(len(by_file)), "failures": str(failures), "errors": "0", "skipped": "0"}
     suites = ET.Element("testsuites", {"name": "alembic-lint", **counts})

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alembic_lint.diagnostics import Diagnostic
-from alembic_lint.report import display_path
+from alembic_lint.report import path_display
 
 
 def format_text(diagnostics: Sequence[Diagnostic], cwd: Path) -> str:
-    return "".join(
-        f"{display_path(d.path, cwd)}:{d.span.line}:{d.span.col + 1}: {d.code} {d.message}\n" for d in diagnostics
-    )
+    show = path_display(cwd)
+    return "".join(f"{show(d.path)}:{d.span.line}:{d.span.col + 1}: {d.code} {d.message}\n" for d in diagnostics)

@@ -436,3 +436,19 @@ def test_the_cache_accepts_what_parse_produces(project: Path) -> None:
     assert len(store.slots) == len(folder.files) and None not in store.slots
     blobs = [store.container.facts(slot) for slot in store.slots]  # type: ignore[arg-type]
     assert all(cache_store._facts_from(blob, path) is not None for blob, path in zip(blobs, folder.files, strict=True))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [(), ("--format", "full"), ("--format", "sarif"), ("--statistics",), ("--show-fixes",), ("--format", "json")],
+)
+def test_a_warm_run_shows_the_fixes_a_cold_run_shows(project: Path, argv: tuple[str, ...]) -> None:
+    """Findings with fixes (the generated project names PostgreSQL: ALM301), warm and cold: the
+    formats, --statistics and --show-fixes read the fixes from the cached verdict; the others
+    load it without them and print the same."""
+    age(project)
+    cold = run(".", "--no-cache", *argv)
+    assert "ALM301" in cold[1] + cold[2] or argv == ("--show-fixes",)
+    run(".", *argv)  # writes the verdict
+    assert run(".", *argv) == cold
+    assert run(".", *argv) == cold  # and reads it

@@ -227,3 +227,105 @@ def test_the_noqa_lookup_agrees_with_a_pass_over_every_directive(
                 diagnostic, noqa, None, skip
             )
     assert lookup.used == used
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(["a", "b", "..", ".", "x.py", "ä", "a b", ""]), max_size=5),
+    absolute=st.sampled_from(["", "/", "//", "cwd", "cwd-sibling"]),
+)
+def test_path_display_is_display_path(parts: list[str], absolute: str) -> None:
+    """The string shortcut of the reports gives pathlib's answer, for paths below the
+    current folder, beside it, above it and relative ones."""
+    from alembic_lint.report import display_path, path_display
+
+    cwd = Path.cwd()
+    start = {"": "", "/": "/", "//": "//", "cwd": str(cwd), "cwd-sibling": str(cwd) + "-other"}[absolute]
+    path = Path(start, *parts) if start else Path(*parts)
+    for folder in (cwd, Path("/"), cwd.parent, Path("relative")):
+        assert path_display(folder)(path) == display_path(path, folder), (path, folder)
+
+
+def test_the_cached_verdict_round_trips_every_field(tmp_path: Path) -> None:
+    """What the verdict's rows hold comes back as the same diagnostics (equal, same repr),
+    their files as the folder's own Path objects; a blob of anything else is no verdict."""
+    import pickle
+
+    from alembic_lint.cache.verdict import dump_verdict, load_verdict
+    from alembic_lint.diagnostics import Edit, Fix, NewFile, Related
+    from alembic_lint.fix.recipes import JoinHeads
+
+    files = (tmp_path / "a.py", tmp_path / "b.py")
+    elsewhere = tmp_path.parent / "c.py"
+    span = Span(3, 4, 5, 6)
+    found = [
+        Diagnostic(files[0], span, "ALM001", "multiple-heads", "two heads"),
+        Diagnostic(
+            files[1],
+            Span.point(2),
+            "ALM301",
+            "index-not-concurrent",
+            "`op.create_index` ...",
+            "warning",
+            Fix("Build it concurrently", (Edit(span, "x"), Edit(Span.point(1), "", elsewhere)), "safe"),
+            (Related(files[0], span, "the other head"),),
+        ),
+        Diagnostic(
+            elsewhere,
+            span,
+            "ALM001",
+            "multiple-heads",
+            "m",
+            fix=Fix("Merge", creates=(NewFile(tmp_path / "m.py", "text"),), recipe=JoinHeads(("a", "b"))),
+        ),
+    ]
+    loaded = load_verdict(dump_verdict(found, files), files)
+    assert loaded == found and repr(loaded) == repr(found)
+    assert loaded is not None and loaded[0].path is files[0] and loaded[1].path is files[1]
+    assert [hash(d) for d in loaded] == [hash(d) for d in found]
+    assert load_verdict(pickle.dumps([("not", "a", "row")]), files) is None
+    assert load_verdict(pickle.dumps({"a": 1}), files) is None
+    assert load_verdict(dump_verdict(found, files), files[:1]) is None  # b.py is not there
+    assert load_verdict(pickle.dumps([]), files) == []
+
+
+def test_the_formats_said_to_show_no_fixes_never_read_them() -> None:
+    """A warm run loads the cached findings without their fixes for the formats `shows_fixes`
+    says show none: each of those formatters' modules must not read `.fix` at all (a format
+    that starts showing fixes must be added to `_SHOW_FIXES`, or its warm output would lose them)."""
+    import re
+
+    from alembic_lint import report
+    from alembic_lint.report import FORMAT_NAMES, shows_fixes
+
+    folder = Path(report.__file__).parent
+    for name in FORMAT_NAMES:
+        module = report._FORMATTERS[name][0]
+        source = (folder / f"{module}.py").read_text(encoding="utf-8")
+        assert shows_fixes(name) == bool(re.search(r"\.fix\b", source)), name
+
+
+def test_a_verdict_loaded_without_fixes_is_the_same_findings_without_them(tmp_path: Path) -> None:
+    from alembic_lint.cache.verdict import dump_verdict, load_verdict
+    from alembic_lint.diagnostics import Edit, Fix
+    from alembic_lint.records import replace
+
+    files = (tmp_path / "a.py",)
+    found = [
+        Diagnostic(files[0], Span(1, 0, 1, 5), "ALM301", "n", "m", "warning", Fix("t", (Edit(Span.point(1), "x"),))),
+        Diagnostic(files[0], Span(2, 0, 2, 5), "ALM001", "n", "m"),
+    ]
+    assert load_verdict(dump_verdict(found, files), files, fixes=False) == [replace(d, fix=None) for d in found]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=[" ", "\t", "\n", "a", "b", "\u3000", "\x0c", "\r", "\x85", "é"], max_size=16))
+def test_docstring_of_is_ast_get_docstring(doc: str) -> None:
+    """parse.docstring_of cleans a docstring as `ast.get_docstring(clean=True)` does (it spares the lint `inspect`)."""
+    import ast
+
+    from alembic_lint.parse import docstring_of
+
+    for body in ([ast.Expr(ast.Constant(doc))], [ast.Expr(ast.Constant(1))], [ast.Pass()]):
+        node = ast.FunctionDef(name="f", args=ast.arguments(), body=body, decorator_list=[])
+        assert docstring_of(node) == ast.get_docstring(node, clean=True)

@@ -166,3 +166,25 @@ def test_busy_cpus_are_not_counted(monkeypatch, tmp_path: Path, loadavg: str, id
     assert parallel.idle_cpus() == idle
     monkeypatch.setattr(parallel, "idle_cpus", lambda: idle)
     assert parallel.plan_jobs(10_000) == idle
+
+
+def test_a_task_running_for_a_moment_is_no_busy_cpu(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """/proc/loadavg is read several times and the fewest running tasks count: one read showing
+    another task (woken for an instant as this process starts) does not make the run serial;
+    a task running in every read does."""
+    import io
+
+    class Reads(io.BytesIO):
+        def __init__(self, lines: list[bytes]) -> None:
+            super().__init__()
+            self.lines = lines
+
+        def read(self, *args: object) -> bytes:
+            return self.lines.pop(0) if len(self.lines) > 1 else self.lines[0]
+
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    moment = [b"0.9 1 1 2/97 42\n", b"0.9 1 1 1/97 42\n"]
+    monkeypatch.setattr(parallel, "open", lambda path, *a: Reads(list(moment)), raising=False)
+    assert parallel.idle_cpus() == 2
+    monkeypatch.setattr(parallel, "open", lambda path, *a: Reads([b"0.9 1 1 2/97 42\n"]), raising=False)
+    assert parallel.idle_cpus() == 1
